@@ -1,0 +1,361 @@
+package dev.syncmat.core.clock;
+
+import dev.syncmat.core.Utf8Order;
+import dev.syncmat.core.internal.JsonStrings;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * An immutable vector clock: actor id to counter. A missing actor counts 0, so zero entries are
+ * never stored; every stored counter is at least 1.
+ *
+ * <p>Entries are kept in two parallel arrays sorted by actor id in UTF-8 byte order, which makes
+ * {@link #compare}, {@link #merge} and {@link #equals} a single linear walk, and iteration,
+ * {@link #toJson()} and {@link #toString()} deterministic.
+ *
+ * <p>Clocks are partially ordered; this class deliberately does not implement {@link Comparable}.
+ * Thread-safe: immutable.
+ */
+public final class VectorClock {
+    private static final String[] NO_ACTORS = new String[0];
+    private static final long[] NO_COUNTERS = new long[0];
+    private static final VectorClock EMPTY = new VectorClock(NO_ACTORS, NO_COUNTERS);
+
+    private final String[] actors;
+    private final long[] counters;
+    private int hash;
+
+    private VectorClock(String[] actors, long[] counters) {
+        this.actors = actors;
+        this.counters = counters;
+    }
+
+    /** The clock with no entries, which every other clock dominates. */
+    public static VectorClock empty() {
+        return EMPTY;
+    }
+
+    /** A clock with one entry. */
+    public static VectorClock of(String actor, long counter) {
+        checkEntry(actor, counter);
+        return new VectorClock(new String[] {actor}, new long[] {counter});
+    }
+
+    /**
+     * A clock with the given entries, given as alternating actor ids and counters:
+     * {@code VectorClock.of("c1", 3, "c2", 1)}.
+     *
+     * @throws InvalidClockException if an actor is empty or repeated, or a counter is below 1
+     */
+    public static VectorClock of(Object... actorsAndCounters) {
+        if (actorsAndCounters.length % 2 != 0) {
+            throw new IllegalArgumentException("expected actor/counter pairs, but got " + actorsAndCounters.length + " values");
+        }
+        Map<String, Long> map = new TreeMap<>(Utf8Order.COMPARATOR);
+        for (int i = 0; i < actorsAndCounters.length; i += 2) {
+            String actor = (String) actorsAndCounters[i];
+            long counter = ((Number) actorsAndCounters[i + 1]).longValue();
+            if (map.put(actor, counter) != null) {
+                throw new InvalidClockException("actor \"" + actor + "\" appears twice");
+            }
+        }
+        return of(map);
+    }
+
+    /**
+     * A clock with the entries of {@code entries}.
+     *
+     * @throws InvalidClockException if an actor id is null or empty, or a counter is below 1
+     */
+    public static VectorClock of(Map<String, Long> entries) {
+        if (entries.isEmpty()) {
+            return EMPTY;
+        }
+        String[] a = new String[entries.size()];
+        long[] c = new long[entries.size()];
+        int i = 0;
+        for (Map.Entry<String, Long> e : entries.entrySet()) {
+            Long counter = e.getValue();
+            if (counter == null) {
+                throw new InvalidClockException("clock counter for actor \"" + e.getKey() + "\" must be a number, but was null");
+            }
+            checkEntry(e.getKey(), counter);
+            a[i] = e.getKey();
+            c[i] = counter;
+            i++;
+        }
+        sort(a, c);
+        for (int k = 1; k < a.length; k++) {
+            if (a[k - 1].equals(a[k])) {
+                throw new InvalidClockException("actor \"" + a[k] + "\" appears twice");
+            }
+        }
+        return new VectorClock(a, c);
+    }
+
+    private static void checkEntry(String actor, long counter) {
+        if (actor == null || actor.isEmpty()) {
+            throw new InvalidClockException("clock actor id must not be empty");
+        }
+        if (Utf8Order.firstUnstorableChar(actor) >= 0) {
+            throw new InvalidClockException("clock actor id \"" + actor + "\" contains U+0000 or an unpaired surrogate");
+        }
+        if (counter < 1) {
+            throw new InvalidClockException("clock counter for actor \"" + actor + "\" must be >= 1, but was " + counter);
+        }
+    }
+
+    // Insertion sort is fine for the sizes maps hand us when they are already sorted (TreeMap);
+    // otherwise fall back to an index sort.
+    private static void sort(String[] a, long[] c) {
+        boolean sorted = true;
+        for (int k = 1; k < a.length && sorted; k++) {
+            sorted = Utf8Order.compare(a[k - 1], a[k]) < 0;
+        }
+        if (sorted) {
+            return;
+        }
+        Integer[] idx = new Integer[a.length];
+        for (int k = 0; k < idx.length; k++) {
+            idx[k] = k;
+        }
+        Arrays.sort(idx, (x, y) -> Utf8Order.compare(a[x], a[y]));
+        String[] a2 = new String[a.length];
+        long[] c2 = new long[c.length];
+        for (int k = 0; k < idx.length; k++) {
+            a2[k] = a[idx[k]];
+            c2[k] = c[idx[k]];
+        }
+        System.arraycopy(a2, 0, a, 0, a.length);
+        System.arraycopy(c2, 0, c, 0, c.length);
+    }
+
+    /** The counter of {@code actor}, 0 when absent. O(log n). */
+    public long get(String actor) {
+        int lo = 0;
+        int hi = actors.length - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = Utf8Order.compare(actors[mid], actor);
+            if (c < 0) {
+                lo = mid + 1;
+            } else if (c > 0) {
+                hi = mid - 1;
+            } else {
+                return counters[mid];
+            }
+        }
+        return 0;
+    }
+
+    /** Number of actors with a counter >= 1. */
+    public int size() {
+        return actors.length;
+    }
+
+    /** Whether no actor has a counter. */
+    public boolean isEmpty() {
+        return actors.length == 0;
+    }
+
+    /** Actor id at position {@code i} in UTF-8 order; with {@link #counterAt} for allocation-free iteration. */
+    public String actorAt(int i) {
+        return actors[i];
+    }
+
+    /** Counter at position {@code i} in UTF-8 order of actor ids. */
+    public long counterAt(int i) {
+        return counters[i];
+    }
+
+    /** The entries as an unmodifiable map sorted by actor id in UTF-8 byte order. */
+    public SortedMap<String, Long> toMap() {
+        TreeMap<String, Long> map = new TreeMap<>(Utf8Order.COMPARATOR);
+        for (int i = 0; i < actors.length; i++) {
+            map.put(actors[i], counters[i]);
+        }
+        return Collections.unmodifiableSortedMap(map);
+    }
+
+    /**
+     * How this clock relates to {@code other}. One linear walk over both sorted entry lists: O(n + m)
+     * actor comparisons, no allocation.
+     */
+    public ClockOrder compare(VectorClock other) {
+        if (this == other) {
+            return ClockOrder.EQUAL;
+        }
+        String[] a = actors;
+        String[] b = other.actors;
+        long[] ca = counters;
+        long[] cb = other.counters;
+        int i = 0;
+        int j = 0;
+        boolean less = false;
+        boolean greater = false;
+        while (i < a.length && j < b.length) {
+            int c = Utf8Order.compare(a[i], b[j]);
+            if (c == 0) {
+                if (ca[i] < cb[j]) {
+                    less = true;
+                } else if (ca[i] > cb[j]) {
+                    greater = true;
+                }
+                i++;
+                j++;
+            } else if (c < 0) {
+                greater = true;
+                i++;
+            } else {
+                less = true;
+                j++;
+            }
+            if (less && greater) {
+                return ClockOrder.CONCURRENT;
+            }
+        }
+        if (i < a.length) {
+            greater = true;
+        }
+        if (j < b.length) {
+            less = true;
+        }
+        if (less && greater) {
+            return ClockOrder.CONCURRENT;
+        }
+        if (less) {
+            return ClockOrder.BEFORE;
+        }
+        return greater ? ClockOrder.AFTER : ClockOrder.EQUAL;
+    }
+
+    /** Whether this clock is strictly after {@code other}. */
+    public boolean dominates(VectorClock other) {
+        return compare(other) == ClockOrder.AFTER;
+    }
+
+    /** The pointwise maximum of both clocks. Returns {@code this} or {@code other} when one already covers the other. */
+    public VectorClock merge(VectorClock other) {
+        String[] a = actors;
+        String[] b = other.actors;
+        String[] ra = new String[a.length + b.length];
+        long[] rc = new long[a.length + b.length];
+        int i = 0;
+        int j = 0;
+        int n = 0;
+        boolean fromThis = true;
+        boolean fromOther = true;
+        while (i < a.length || j < b.length) {
+            int c = i == a.length ? 1 : j == b.length ? -1 : Utf8Order.compare(a[i], b[j]);
+            if (c == 0) {
+                ra[n] = a[i];
+                if (counters[i] >= other.counters[j]) {
+                    rc[n] = counters[i];
+                    fromOther &= counters[i] == other.counters[j];
+                } else {
+                    rc[n] = other.counters[j];
+                    fromThis = false;
+                }
+                i++;
+                j++;
+            } else if (c < 0) {
+                ra[n] = a[i];
+                rc[n] = counters[i];
+                fromOther = false;
+                i++;
+            } else {
+                ra[n] = b[j];
+                rc[n] = other.counters[j];
+                fromThis = false;
+                j++;
+            }
+            n++;
+        }
+        if (fromThis) {
+            return this;
+        }
+        if (fromOther) {
+            return other;
+        }
+        return new VectorClock(Arrays.copyOf(ra, n), Arrays.copyOf(rc, n));
+    }
+
+    /**
+     * This clock with {@code actor}'s counter one higher (1 when absent): the clock of the next op
+     * that actor writes after seeing everything this clock covers.
+     */
+    public VectorClock increment(String actor) {
+        long current = get(actor);
+        if (current == Long.MAX_VALUE) {
+            throw new InvalidClockException("clock counter for actor \"" + actor + "\" cannot be incremented past " + Long.MAX_VALUE);
+        }
+        if (current == 0) {
+            checkEntry(actor, 1);
+            String[] a = Arrays.copyOf(actors, actors.length + 1);
+            long[] c = Arrays.copyOf(counters, counters.length + 1);
+            int pos = actors.length;
+            while (pos > 0 && Utf8Order.compare(a[pos - 1], actor) > 0) {
+                a[pos] = a[pos - 1];
+                c[pos] = c[pos - 1];
+                pos--;
+            }
+            a[pos] = actor;
+            c[pos] = 1;
+            return new VectorClock(a, c);
+        }
+        long[] c = counters.clone();
+        for (int i = 0; i < actors.length; i++) {
+            if (actors[i].equals(actor)) {
+                c[i] = current + 1;
+                break;
+            }
+        }
+        return new VectorClock(actors, c);
+    }
+
+    /** Canonical JSON: an object with keys in UTF-8 byte order, e.g. {@code {"c1":3,"c2":1}}. */
+    public String toJson() {
+        StringBuilder sb = new StringBuilder(2 + actors.length * 12);
+        sb.append('{');
+        for (int i = 0; i < actors.length; i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            JsonStrings.appendQuoted(sb, actors[i]);
+            sb.append(':').append(counters[i]);
+        }
+        return sb.append('}').toString();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof VectorClock)) {
+            return false;
+        }
+        VectorClock other = (VectorClock) o;
+        return Arrays.equals(counters, other.counters) && Arrays.equals(actors, other.actors);
+    }
+
+    @Override
+    public int hashCode() {
+        int h = hash;
+        if (h == 0) {
+            h = 31 * Arrays.hashCode(actors) + Arrays.hashCode(counters);
+            hash = h;
+        }
+        return h;
+    }
+
+    /** The canonical JSON form. */
+    @Override
+    public String toString() {
+        return toJson();
+    }
+}

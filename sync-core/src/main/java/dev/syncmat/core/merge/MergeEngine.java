@@ -1,0 +1,214 @@
+package dev.syncmat.core.merge;
+
+import dev.syncmat.core.Utf8Order;
+import dev.syncmat.core.clock.ClockOrder;
+import dev.syncmat.core.clock.VectorClock;
+import dev.syncmat.core.op.Op;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The deterministic merge: applies ops to object states and joins states.
+ *
+ * <p>An object's state is the set of its <em>heads</em>, the ops that no other op of the object
+ * dominates. Applying op {@code x}:
+ * <ol>
+ *   <li>if a head has x's op id, x is a {@code duplicate} (same content) or an error (other
+ *       content);</li>
+ *   <li>if a head's clock dominates x's, x is {@code stale} and nothing changes;</li>
+ *   <li>otherwise x becomes a head and every head x dominates is dropped; x is {@code applied} if
+ *       it is now the only head, else {@code merged}, with one {@link Conflict} per other head;</li>
+ *   <li>the winner is the highest head under the {@link MergePolicy}, ties broken by op id.</li>
+ * </ol>
+ * Because the maximal elements of a set do not depend on the order its elements arrive in, the
+ * heads (and so the winner) after any delivery order, batching or duplication of the same ops are
+ * the same. Applying an op costs O(heads x clock size); payloads are compared as already
+ * canonical text and never parsed.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class MergeEngine {
+    private static final MergeEngine DEFAULT = new MergeEngine(MergePolicy.deleteWins());
+
+    private final MergePolicy policy;
+
+    private MergeEngine(MergePolicy policy) {
+        this.policy = Objects.requireNonNull(policy, "policy");
+    }
+
+    /** An engine with the default {@link MergePolicy#deleteWins()} policy. */
+    public static MergeEngine create() {
+        return DEFAULT;
+    }
+
+    /** An engine with the given policy. */
+    public static MergeEngine of(MergePolicy policy) {
+        return new MergeEngine(policy);
+    }
+
+    /** The policy that ranks heads. */
+    public MergePolicy policy() {
+        return policy;
+    }
+
+    /** Positive if {@code a} ranks above {@code b}: the policy, then op id as the final tie-breaker. */
+    public int rank(Op a, Op b) {
+        int c = policy.compare(a, b);
+        return c != 0 ? c : Utf8Order.compare(a.opId(), b.opId());
+    }
+
+    private ConflictReason reason(Op winner, Op loser) {
+        return policy.compare(winner, loser) != 0 ? policy.reason(winner, loser) : ConflictReason.OP_ID_ORDER;
+    }
+
+    /**
+     * Applies {@code op} to {@code state}.
+     *
+     * @param state the object's current state, or null when the object has no ops yet
+     * @param op    an op of the same object
+     * @return the outcome, the new state and any conflicts
+     * @throws OpIdReusedException      if a head has the op's id but other content
+     * @throws IllegalArgumentException if the op belongs to another object
+     */
+    public ApplyResult apply(ObjectState state, Op op) {
+        if (state == null) {
+            ObjectState fresh = new ObjectState(op.objectId(), List.of(op), op, op.clock());
+            return new ApplyResult(op, Outcome.APPLIED, fresh, List.of());
+        }
+        if (!state.objectId().equals(op.objectId())) {
+            throw new IllegalArgumentException("op " + op.opId() + " belongs to object \"" + op.objectId()
+                    + "\", not \"" + state.objectId() + "\"");
+        }
+        List<Op> heads = state.heads();
+        for (Op head : heads) {
+            if (head.opId().equals(op.opId())) {
+                if (!head.equals(op)) {
+                    throw new OpIdReusedException(op.opId());
+                }
+                return new ApplyResult(op, Outcome.DUPLICATE, state, List.of());
+            }
+        }
+        int n = heads.size();
+        boolean[] dominated = new boolean[n];
+        int survivors = 0;
+        for (int i = 0; i < n; i++) {
+            ClockOrder order = op.clock().compare(heads.get(i).clock());
+            if (order == ClockOrder.BEFORE) {
+                return new ApplyResult(op, Outcome.STALE, state, List.of());
+            }
+            dominated[i] = order == ClockOrder.AFTER;
+            if (!dominated[i]) {
+                survivors++;
+            }
+        }
+
+        List<Op> newHeads = new ArrayList<>(survivors + 1);
+        List<Conflict> conflicts = survivors == 0 ? List.of() : new ArrayList<>(survivors);
+        Op winner = op;
+        boolean inserted = false;
+        for (int i = 0; i < n; i++) {
+            if (dominated[i]) {
+                continue;
+            }
+            Op head = heads.get(i);
+            if (!inserted && Utf8Order.compare(op.opId(), head.opId()) < 0) {
+                newHeads.add(op);
+                inserted = true;
+            }
+            newHeads.add(head);
+            boolean opWins = rank(op, head) > 0;
+            Op pairWinner = opWins ? op : head;
+            Op pairLoser = opWins ? head : op;
+            conflicts.add(new Conflict(op.objectId(), pairWinner.opId(), pairLoser.opId(), reason(pairWinner, pairLoser)));
+            if (rank(head, winner) > 0) {
+                winner = head;
+            }
+        }
+        if (!inserted) {
+            newHeads.add(op);
+        }
+        ObjectState next = new ObjectState(state.objectId(), List.copyOf(newHeads), winner, state.context().merge(op.clock()));
+        return new ApplyResult(op, survivors == 0 ? Outcome.APPLIED : Outcome.MERGED, next, conflicts);
+    }
+
+    /**
+     * The join of two states of the same object: the state holding the ops of both. Commutative,
+     * associative and idempotent, and equal to applying the union of both states' ops.
+     *
+     * @throws OpIdReusedException      if the states hold different ops under one op id
+     * @throws IllegalArgumentException if the states belong to different objects
+     */
+    public ObjectState join(ObjectState a, ObjectState b) {
+        if (a == null || a == b) {
+            return b;
+        }
+        if (b == null) {
+            return a;
+        }
+        if (!a.objectId().equals(b.objectId())) {
+            throw new IllegalArgumentException("cannot join states of \"" + a.objectId() + "\" and \"" + b.objectId() + "\"");
+        }
+        List<Op> all = new ArrayList<>(a.heads());
+        Map<String, Op> byId = new HashMap<>();
+        for (Op op : a.heads()) {
+            byId.put(op.opId(), op);
+        }
+        for (Op op : b.heads()) {
+            Op same = byId.get(op.opId());
+            if (same == null) {
+                all.add(op);
+            } else if (!same.equals(op)) {
+                throw new OpIdReusedException(op.opId());
+            }
+        }
+        return restore(a.objectId(), all);
+    }
+
+    /**
+     * The state whose heads are the maximal elements of {@code ops}: the state that applying all of
+     * them in any order produces. Storage adapters use it to rebuild a state from stored heads.
+     * Costs O(n^2 x clock size) for n ops.
+     *
+     * @throws IllegalArgumentException if {@code ops} is empty, repeats an op id or spans objects
+     */
+    public ObjectState restore(String objectId, Collection<Op> ops) {
+        if (ops.isEmpty()) {
+            throw new IllegalArgumentException("an object state needs at least one head");
+        }
+        List<Op> candidates = new ArrayList<>(ops);
+        candidates.sort((x, y) -> Utf8Order.compare(x.opId(), y.opId()));
+        List<Op> heads = new ArrayList<>(candidates.size());
+        VectorClock context = VectorClock.empty();
+        Op winner = null;
+        for (int i = 0; i < candidates.size(); i++) {
+            Op c = candidates.get(i);
+            if (!c.objectId().equals(objectId)) {
+                throw new IllegalArgumentException("op " + c.opId() + " belongs to object \"" + c.objectId()
+                        + "\", not \"" + objectId + "\"");
+            }
+            if (i > 0 && candidates.get(i - 1).opId().equals(c.opId())) {
+                throw new IllegalArgumentException("op id \"" + c.opId() + "\" appears twice");
+            }
+            boolean isHead = true;
+            for (Op other : candidates) {
+                if (other != c && other.clock().dominates(c.clock())) {
+                    isHead = false;
+                    break;
+                }
+            }
+            context = context.merge(c.clock());
+            if (isHead) {
+                heads.add(c);
+                if (winner == null || rank(c, winner) > 0) {
+                    winner = c;
+                }
+            }
+        }
+        return new ObjectState(objectId, List.copyOf(heads), winner, context);
+    }
+}

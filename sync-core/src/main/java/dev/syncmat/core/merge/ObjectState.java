@@ -1,0 +1,112 @@
+package dev.syncmat.core.merge;
+
+import dev.syncmat.core.clock.VectorClock;
+import dev.syncmat.core.op.Op;
+import dev.syncmat.core.op.Payload;
+
+import java.util.List;
+
+/**
+ * The materialized state of one object: its heads (the ops no other op of the object dominates),
+ * the winner among them, and the context clock (the merge of all heads' clocks).
+ *
+ * <p>Everything a client sees is derived from the winner: type, tags, payload, tombstone and the
+ * winner's clock. The context is what a client must dominate to supersede every head, so clients
+ * build their next op's clock from it. Heads are listed in UTF-8 byte order of their op ids,
+ * which does not depend on the merge policy; the winner does.
+ *
+ * <p>Instances come from a {@link MergeEngine}. Immutable and thread-safe.
+ */
+public final class ObjectState {
+    private final String objectId;
+    private final List<Op> heads;
+    private final Op winner;
+    private final VectorClock context;
+
+    ObjectState(String objectId, List<Op> heads, Op winner, VectorClock context) {
+        this.objectId = objectId;
+        this.heads = heads;
+        this.winner = winner;
+        this.context = context;
+    }
+
+    /** Id of the object. */
+    public String objectId() {
+        return objectId;
+    }
+
+    /** The heads in UTF-8 byte order of op id; never empty. */
+    public List<Op> heads() {
+        return heads;
+    }
+
+    /** Number of heads; more than one means unresolved concurrency that the winner papers over. */
+    public int headCount() {
+        return heads.size();
+    }
+
+    /** The head that ranks highest under the merge policy. */
+    public Op winner() {
+        return winner;
+    }
+
+    /** Op id of the winner. */
+    public String winnerOpId() {
+        return winner.opId();
+    }
+
+    /** Whether the winner is a delete. */
+    public boolean isTombstone() {
+        return winner.isDelete();
+    }
+
+    /** The winner's object type. */
+    public String objectType() {
+        return winner.objectType();
+    }
+
+    /** The winner's tags. */
+    public List<String> tags() {
+        return winner.tags();
+    }
+
+    /** The winner's payload; null when the object is a tombstone. */
+    public Payload payload() {
+        return winner.payload();
+    }
+
+    /** The winner's clock. */
+    public VectorClock clock() {
+        return winner.clock();
+    }
+
+    /** The merge of every head's clock. */
+    public VectorClock context() {
+        return context;
+    }
+
+    /** Whether both states have the same heads, winner and context. */
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof ObjectState)) {
+            return false;
+        }
+        ObjectState other = (ObjectState) o;
+        return objectId.equals(other.objectId) && winner.equals(other.winner) && context.equals(other.context)
+                && heads.equals(other.heads);
+    }
+
+    @Override
+    public int hashCode() {
+        return objectId.hashCode() * 31 + context.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "ObjectState{" + objectId + " winner=" + winner.opId() + " heads=" + heads.stream().map(Op::opId).toList()
+                + " context=" + context + "}";
+    }
+}
