@@ -1,0 +1,266 @@
+package dev.syncmat.core.merge;
+
+import dev.syncmat.core.clock.VectorClock;
+import dev.syncmat.core.op.Op;
+import dev.syncmat.core.op.Payload;
+import dev.syncmat.core.testing.Histories;
+import dev.syncmat.core.testing.History;
+import dev.syncmat.core.testing.Model;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The laws of the merge, over realistic causal histories (see {@link History}), for the default
+ * policy and for {@link MergePolicy#updateWins()} to show that a pluggable policy keeps them.
+ */
+class MergeEngineProperties {
+
+    @Provide
+    Arbitrary<History> histories() {
+        return Histories.histories();
+    }
+
+    @Provide
+    Arbitrary<MergePolicy> policies() {
+        return Arbitraries.of(MergePolicy.deleteWins(), MergePolicy.updateWins());
+    }
+
+    /** The generator is not trivial: it produces concurrency, deletes and resurrections. */
+    @Property(tries = 1000)
+    void historiesContainConcurrencyDeletesAndResurrections(@ForAll("histories") History history) {
+        Materializer m = Materializer.create();
+        boolean merged = false;
+        boolean resurrected = false;
+        Map<String, Boolean> tombstoned = new HashMap<>();
+        for (Op op : history.ops()) {
+            ApplyResult r = m.apply(op);
+            merged |= r.outcome() == Outcome.MERGED;
+            boolean wasDeleted = tombstoned.getOrDefault(op.objectId(), false);
+            resurrected |= wasDeleted && r.outcome() == Outcome.APPLIED && !op.isDelete();
+            tombstoned.put(op.objectId(), r.state().isTombstone());
+        }
+        boolean stale = m.objects().stream().mapToInt(ObjectState::headCount).sum() < history.ops().size()
+                && history.ops().stream().anyMatch(op -> m.get(op.objectId()).heads().stream().noneMatch(h -> h == op));
+        Statistics.label("merged").collect(merged);
+        Statistics.label("delete").collect(history.ops().stream().anyMatch(Op::isDelete));
+        Statistics.label("resurrection").collect(resurrected);
+        Statistics.label("superseded").collect(stale);
+        Statistics.label("merged").coverage(c -> c.check(true).percentage(p -> p >= 30));
+        Statistics.label("delete").coverage(c -> c.check(true).percentage(p -> p >= 40));
+        Statistics.label("resurrection").coverage(c -> c.check(true).percentage(p -> p >= 5));
+        Statistics.label("superseded").coverage(c -> c.check(true).percentage(p -> p >= 40));
+    }
+
+    /** Convergence: any permutation, batching and duplication of the same ops gives identical states. */
+    @Property(tries = 1000)
+    void deliveryOrderBatchingAndDuplicationDoNotChangeAnyState(@ForAll("histories") History history,
+                                                                @ForAll("policies") MergePolicy policy,
+                                                                @ForAll Random random) {
+        MergeEngine engine = MergeEngine.of(policy);
+        Materializer inOrder = Materializer.of(engine);
+        inOrder.applyAll(history.ops());
+
+        Materializer scrambled = Materializer.of(engine);
+        List<Op> delivery = scramble(history.ops(), random);
+        for (List<Op> batch : batches(delivery, random)) {
+            scrambled.applyAll(batch);
+        }
+
+        assertThat(new ArrayList<>(scrambled.objects())).isEqualTo(new ArrayList<>(inOrder.objects()));
+    }
+
+    /** Equivalence with a brute-force model: maximal elements, then the total order. */
+    @Property(tries = 1000)
+    void statesEqualTheBruteForceModel(@ForAll("histories") History history, @ForAll("policies") MergePolicy policy,
+                                       @ForAll Random random) {
+        List<Op> delivery = scramble(history.ops(), random);
+        Materializer m = Materializer.of(MergeEngine.of(policy));
+        m.applyAll(delivery);
+
+        Map<String, Model.Expected> expected = Model.expected(history.ops(), policy == MergePolicy.deleteWins());
+        assertThat(m.objects()).hasSize(expected.size());
+        for (ObjectState state : m.objects()) {
+            Model.Expected e = expected.get(state.objectId());
+            assertThat(e.matches(state)).as("state %s, expected %s", state, e).isTrue();
+        }
+    }
+
+    /** Idempotence: applying an op to the state it produced changes nothing. */
+    @Property(tries = 1000)
+    void applyingAnOpTwiceChangesNothing(@ForAll("histories") History history, @ForAll("policies") MergePolicy policy,
+                                         @ForAll Random random) {
+        MergeEngine engine = MergeEngine.of(policy);
+        Map<String, ObjectState> states = new HashMap<>();
+        for (Op op : scramble(history.ops(), random)) {
+            ObjectState once = engine.apply(states.get(op.objectId()), op).state();
+            ApplyResult twice = engine.apply(once, op);
+            assertThat(twice.state()).isSameAs(once);
+            assertThat(twice.outcome()).isIn(Outcome.DUPLICATE, Outcome.STALE);
+            assertThat(twice.conflicts()).isEmpty();
+            states.put(op.objectId(), once);
+        }
+    }
+
+    /** A stale op never changes state, and an op is stale exactly when a head dominates it. */
+    @Property(tries = 1000)
+    void staleOpsNeverChangeStateAndAreExactlyTheDominatedOnes(@ForAll("histories") History history,
+                                                               @ForAll("policies") MergePolicy policy,
+                                                               @ForAll Random random) {
+        MergeEngine engine = MergeEngine.of(policy);
+        Map<String, ObjectState> states = new HashMap<>();
+        for (Op op : scramble(history.ops(), random)) {
+            ObjectState before = states.get(op.objectId());
+            boolean dominated = before != null
+                    && before.heads().stream().anyMatch(h -> Model.strictlyBefore(op.clock(), h.clock()));
+            ApplyResult r = engine.apply(before, op);
+            assertThat(r.outcome() == Outcome.STALE).isEqualTo(dominated);
+            if (dominated) {
+                assertThat(r.state()).isSameAs(before);
+                assertThat(r.conflicts()).isEmpty();
+            }
+            states.put(op.objectId(), r.state());
+        }
+    }
+
+    /** An op whose clock dominates the context becomes the sole head, whatever was there. */
+    @Property(tries = 1000)
+    void opDominatingTheContextBecomesTheSoleHead(@ForAll("histories") History history,
+                                                  @ForAll("policies") MergePolicy policy, @ForAll boolean delete,
+                                                  @ForAll Random random) {
+        Materializer m = Materializer.of(MergeEngine.of(policy));
+        m.applyAll(history.ops());
+        for (ObjectState state : m.objects()) {
+            String actor = history.actors().get(random.nextInt(history.actors().size()));
+            VectorClock clock = state.context().increment(actor);
+            Op.Builder b = Op.builder().opId("dominating-" + state.objectId()).objectId(state.objectId())
+                    .objectType("note").clock(clock);
+            Op op = (delete ? b.kind(dev.syncmat.core.op.OpKind.DELETE)
+                    : b.kind(dev.syncmat.core.op.OpKind.UPDATE).payload(Payload.parse("\"0\""))).build();
+            ApplyResult r = m.engine().apply(state, op);
+            assertThat(r.outcome()).isEqualTo(Outcome.APPLIED);
+            assertThat(r.state().heads()).containsExactly(op);
+            assertThat(r.state().winner()).isSameAs(op);
+            assertThat(r.state().context()).isEqualTo(clock);
+            assertThat(r.conflicts()).isEmpty();
+        }
+    }
+
+    /** A merged op records one conflict per other head, each ranked as the model ranks it. */
+    @Property(tries = 1000)
+    void mergedOpsRecordOneConflictPerOtherHead(@ForAll("histories") History history,
+                                                @ForAll("policies") MergePolicy policy, @ForAll Random random) {
+        MergeEngine engine = MergeEngine.of(policy);
+        boolean deleteWins = policy == MergePolicy.deleteWins();
+        Map<String, ObjectState> states = new HashMap<>();
+        for (Op op : scramble(history.ops(), random)) {
+            ApplyResult r = engine.apply(states.get(op.objectId()), op);
+            if (r.outcome() == Outcome.MERGED) {
+                List<Op> others = r.state().heads().stream().filter(h -> h != op).toList();
+                assertThat(r.conflicts()).hasSize(others.size());
+                for (int i = 0; i < others.size(); i++) {
+                    Op other = others.get(i);
+                    Conflict c = r.conflicts().get(i);
+                    boolean opWins = Model.rank(deleteWins).compare(op, other) > 0;
+                    assertThat(c.winnerOpId()).isEqualTo(opWins ? op.opId() : other.opId());
+                    assertThat(c.loserOpId()).isEqualTo(opWins ? other.opId() : op.opId());
+                    Op w = opWins ? op : other;
+                    Op l = opWins ? other : op;
+                    ConflictReason expected = w.isDelete() != l.isDelete()
+                            ? (w.isDelete() ? ConflictReason.DELETE_WINS : ConflictReason.UPDATE_WINS)
+                            : !w.isDelete() && !w.payload().equals(l.payload()) ? ConflictReason.PAYLOAD_ORDER
+                            : ConflictReason.OP_ID_ORDER;
+                    assertThat(c.reason()).isEqualTo(expected);
+                }
+            } else {
+                assertThat(r.conflicts()).isEmpty();
+            }
+            states.put(op.objectId(), r.state());
+        }
+    }
+
+    /** The join is commutative, associative and idempotent, and equals applying the union of the ops. */
+    @Property(tries = 1000)
+    void joinIsASemilatticeAndEqualsApplyingTheUnion(@ForAll("histories") History history,
+                                                    @ForAll("policies") MergePolicy policy, @ForAll Random random) {
+        MergeEngine engine = MergeEngine.of(policy);
+        List<Op> a = sample(history.ops(), random);
+        List<Op> b = sample(history.ops(), random);
+        List<Op> c = sample(history.ops(), random);
+        Map<String, ObjectState> sa = materialize(engine, a);
+        Map<String, ObjectState> sb = materialize(engine, b);
+        Map<String, ObjectState> sc = materialize(engine, c);
+        List<Op> ab = new ArrayList<>(a);
+        ab.addAll(b);
+        Map<String, ObjectState> union = materialize(engine, scramble(ab, random));
+
+        for (Op any : history.ops()) {
+            String id = any.objectId();
+            ObjectState x = sa.get(id);
+            ObjectState y = sb.get(id);
+            ObjectState z = sc.get(id);
+            assertThat(engine.join(x, y)).isEqualTo(engine.join(y, x));
+            assertThat(engine.join(engine.join(x, y), z)).isEqualTo(engine.join(x, engine.join(y, z)));
+            assertThat(engine.join(x, x)).isEqualTo(x);
+            assertThat(engine.join(x, y)).isEqualTo(union.get(id));
+        }
+    }
+
+    private static Map<String, ObjectState> materialize(MergeEngine engine, List<Op> ops) {
+        Materializer m = Materializer.of(engine);
+        m.applyAll(ops);
+        Map<String, ObjectState> byId = new HashMap<>();
+        m.objects().forEach(s -> byId.put(s.objectId(), s));
+        return byId;
+    }
+
+    /** A random delivery: shuffled, with about a fifth of the ops delivered a second time. */
+    static List<Op> scramble(List<Op> ops, Random random) {
+        List<Op> delivery = new ArrayList<>(ops);
+        for (Op op : ops) {
+            if (random.nextInt(5) == 0) {
+                delivery.add(op);
+            }
+        }
+        Collections.shuffle(delivery, random);
+        return delivery;
+    }
+
+    /** Cuts a delivery into batches of random sizes. */
+    static List<List<Op>> batches(List<Op> ops, Random random) {
+        List<List<Op>> batches = new ArrayList<>();
+        int i = 0;
+        while (i < ops.size()) {
+            int size = 1 + random.nextInt(8);
+            batches.add(ops.subList(i, Math.min(ops.size(), i + size)));
+            i += size;
+        }
+        return batches;
+    }
+
+    /** A random subset (each op with probability 0.6), in random order. */
+    static List<Op> sample(List<Op> ops, Random random) {
+        Map<String, Op> picked = new LinkedHashMap<>();
+        for (Op op : ops) {
+            if (random.nextInt(10) < 6) {
+                picked.put(op.opId(), op);
+            }
+        }
+        List<Op> list = new ArrayList<>(picked.values());
+        Collections.shuffle(list, random);
+        return list;
+    }
+}

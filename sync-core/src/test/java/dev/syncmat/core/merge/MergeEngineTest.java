@@ -1,0 +1,234 @@
+package dev.syncmat.core.merge;
+
+import dev.syncmat.core.clock.VectorClock;
+import dev.syncmat.core.op.Op;
+import dev.syncmat.core.op.Payload;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class MergeEngineTest {
+    private final MergeEngine engine = MergeEngine.create();
+
+    private static Op update(String id, VectorClock clock, String payload) {
+        return Op.update(id, "doc", "note", clock, Payload.parse(payload));
+    }
+
+    private static Op delete(String id, VectorClock clock) {
+        return Op.delete(id, "doc", "note", clock);
+    }
+
+    private ObjectState applyAll(Op... ops) {
+        ObjectState state = null;
+        for (Op op : ops) {
+            state = engine.apply(state, op).state();
+        }
+        return state;
+    }
+
+    @Test
+    void firstOpIsAppliedAsSoleHead() {
+        Op a = update("a1", VectorClock.of("a", 1), "{\"t\":1}");
+        ApplyResult r = engine.apply(null, a);
+        assertThat(r.outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(r.state().heads()).containsExactly(a);
+        assertThat(r.state().context()).isEqualTo(VectorClock.of("a", 1));
+        assertThat(r.conflicts()).isEmpty();
+    }
+
+    @Test
+    void dominatingOpReplacesTheHead() {
+        Op a1 = update("a1", VectorClock.of("a", 1), "1");
+        Op a2 = update("a2", VectorClock.of("a", 2), "2");
+        ApplyResult r = engine.apply(applyAll(a1), a2);
+        assertThat(r.outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(r.state().heads()).containsExactly(a2);
+        assertThat(r.state().payload().json()).isEqualTo("2");
+    }
+
+    @Test
+    void staleOpIsIgnored() {
+        Op a1 = update("a1", VectorClock.of("a", 1), "1");
+        Op a2 = update("a2", VectorClock.of("a", 2), "2");
+        ObjectState state = applyAll(a2);
+        ApplyResult r = engine.apply(state, a1);
+        assertThat(r.outcome()).isEqualTo(Outcome.STALE);
+        assertThat(r.state()).isSameAs(state);
+    }
+
+    @Test
+    void deleteWinsOverConcurrentUpdate() {
+        Op up = update("u", VectorClock.of("a", 1), "\"zzz\"");
+        Op del = delete("d", VectorClock.of("b", 1));
+        ApplyResult r = engine.apply(applyAll(up), del);
+        assertThat(r.outcome()).isEqualTo(Outcome.MERGED);
+        assertThat(r.state().isTombstone()).isTrue();
+        assertThat(r.state().payload()).isNull();
+        assertThat(r.state().headCount()).isEqualTo(2);
+        assertThat(r.conflicts()).containsExactly(new Conflict("doc", "d", "u", ConflictReason.DELETE_WINS));
+    }
+
+    @Test
+    void updateWinsOverConcurrentDeleteUnderTheUpdateWinsPolicy() {
+        MergeEngine addWins = MergeEngine.of(MergePolicy.updateWins());
+        Op up = update("u", VectorClock.of("a", 1), "\"zzz\"");
+        Op del = delete("d", VectorClock.of("b", 1));
+        ApplyResult r = addWins.apply(addWins.apply(null, up).state(), del);
+        assertThat(r.state().isTombstone()).isFalse();
+        assertThat(r.state().winnerOpId()).isEqualTo("u");
+        assertThat(r.conflicts()).containsExactly(new Conflict("doc", "u", "d", ConflictReason.UPDATE_WINS));
+    }
+
+    @Test
+    void updateThatSawTheDeleteResurrectsTheObject() {
+        Op up = update("u1", VectorClock.of("a", 1), "1");
+        Op del = delete("d", VectorClock.of("a", 1, "b", 1));
+        Op again = update("u2", VectorClock.of("a", 2, "b", 1), "3");
+        ObjectState deleted = applyAll(up, del);
+        assertThat(deleted.isTombstone()).isTrue();
+        ApplyResult r = engine.apply(deleted, again);
+        assertThat(r.outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(r.state().isTombstone()).isFalse();
+        assertThat(r.state().payload().json()).isEqualTo("3");
+    }
+
+    @Test
+    void greaterPayloadWinsBetweenConcurrentUpdates() {
+        Op low = update("z-low", VectorClock.of("a", 1), "\"abc\"");
+        Op high = update("a-high", VectorClock.of("b", 1), "\"abd\"");
+        ApplyResult r = engine.apply(applyAll(low), high);
+        assertThat(r.state().winnerOpId()).isEqualTo("a-high");
+        assertThat(r.conflicts()).containsExactly(new Conflict("doc", "a-high", "z-low", ConflictReason.PAYLOAD_ORDER));
+    }
+
+    @Test
+    void payloadsAreComparedAsUtf8BytesNotUtf16Units() {
+        // U+FF5E is one UTF-16 unit above the surrogates of U+1F680, but its UTF-8 bytes (EF ..)
+        // are below those of U+1F680 (F0 ..). UTF-8 order makes the rocket win.
+        Op fullwidth = update("f", VectorClock.of("a", 1), "\"\uFF5E\"");
+        Op rocket = update("r", VectorClock.of("b", 1), "\"\uD83D\uDE80\"");
+        assertThat(applyAll(fullwidth, rocket).winnerOpId()).isEqualTo("r");
+        assertThat(applyAll(rocket, fullwidth).winnerOpId()).isEqualTo("r");
+    }
+
+    @Test
+    void equalPayloadsFallBackToTheGreaterOpId() {
+        Op one = update("op-1", VectorClock.of("a", 1), "{\"t\":1}");
+        Op two = update("op-2", VectorClock.of("b", 1), "{\"t\":1.0}");
+        ApplyResult r = engine.apply(applyAll(two), one);
+        assertThat(r.state().winnerOpId()).isEqualTo("op-2");
+        assertThat(r.conflicts()).containsExactly(new Conflict("doc", "op-2", "op-1", ConflictReason.OP_ID_ORDER));
+    }
+
+    @Test
+    void twoOpsWithEqualClocksAndDifferentIdsAreBothHeads() {
+        Op first = update("a-1", VectorClock.of("a", 1), "1");
+        Op reused = update("a-2", VectorClock.of("a", 1), "2");
+        ApplyResult r = engine.apply(applyAll(first), reused);
+        assertThat(r.outcome()).isEqualTo(Outcome.MERGED);
+        assertThat(r.state().heads()).containsExactly(first, reused);
+        assertThat(r.state().winnerOpId()).isEqualTo("a-2");
+    }
+
+    @Test
+    void opThatDominatesOnlySomeHeadsReplacesJustThose() {
+        Op a = update("a", VectorClock.of("a", 1), "1");
+        Op b = update("b", VectorClock.of("b", 1), "2");
+        Op c = update("c", VectorClock.of("a", 1, "c", 1), "0");
+        ApplyResult r = engine.apply(applyAll(a, b), c);
+        assertThat(r.outcome()).isEqualTo(Outcome.MERGED);
+        assertThat(r.state().heads()).containsExactly(b, c);
+        assertThat(r.state().winnerOpId()).isEqualTo("b");
+        assertThat(r.state().context()).isEqualTo(VectorClock.of("a", 1, "b", 1, "c", 1));
+        assertThat(r.conflicts()).containsExactly(new Conflict("doc", "b", "c", ConflictReason.PAYLOAD_ORDER));
+    }
+
+    @Test
+    void typeAndTagsComeFromTheWinner() {
+        Op a = Op.builder().opId("a").objectId("doc").objectType("note").kind(dev.syncmat.core.op.OpKind.UPDATE)
+                .clock(VectorClock.of("a", 1)).payload(Payload.parse("1")).tags(List.of("x")).build();
+        Op b = Op.builder().opId("b").objectId("doc").objectType("task").kind(dev.syncmat.core.op.OpKind.UPDATE)
+                .clock(VectorClock.of("b", 1)).payload(Payload.parse("2")).tags(List.of("y", "z")).build();
+        ObjectState s = applyAll(a, b);
+        assertThat(s.objectType()).isEqualTo("task");
+        assertThat(s.tags()).containsExactly("y", "z");
+    }
+
+    @Test
+    void sameOpAgainIsADuplicate() {
+        Op a = update("a1", VectorClock.of("a", 1), "1");
+        ObjectState s = applyAll(a);
+        ApplyResult r = engine.apply(s, update("a1", VectorClock.of("a", 1), "1"));
+        assertThat(r.outcome()).isEqualTo(Outcome.DUPLICATE);
+        assertThat(r.state()).isSameAs(s);
+    }
+
+    @Test
+    void headIdReusedWithOtherContentIsRejected() {
+        ObjectState s = applyAll(update("a1", VectorClock.of("a", 1), "1"));
+        assertThatThrownBy(() -> engine.apply(s, update("a1", VectorClock.of("a", 1), "2")))
+                .isInstanceOf(OpIdReusedException.class)
+                .hasMessage("opId \"a1\" was already used for an op with other content");
+    }
+
+    @Test
+    void opOfAnotherObjectIsRejected() {
+        ObjectState s = applyAll(update("a1", VectorClock.of("a", 1), "1"));
+        Op other = Op.update("b1", "other", "note", VectorClock.of("b", 1), Payload.parse("1"));
+        assertThatThrownBy(() -> engine.apply(s, other)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("\"other\"");
+    }
+
+    @Test
+    void restoreKeepsOnlyMaximalOpsAndRecomputesWinnerAndContext() {
+        Op a1 = update("a1", VectorClock.of("a", 1), "9");
+        Op a2 = update("a2", VectorClock.of("a", 2), "1");
+        Op b1 = delete("b1", VectorClock.of("b", 1));
+        ObjectState s = engine.restore("doc", List.of(b1, a1, a2));
+        assertThat(s.heads()).containsExactly(a2, b1);
+        assertThat(s.winnerOpId()).isEqualTo("b1");
+        assertThat(s.context()).isEqualTo(VectorClock.of("a", 2, "b", 1));
+        assertThat(s).isEqualTo(applyAll(a2, a1, b1));
+    }
+
+    @Test
+    void restoreRejectsAnEmptyHeadSet() {
+        assertThatThrownBy(() -> engine.restore("doc", List.of())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void joinRejectsStatesOfDifferentObjects() {
+        ObjectState a = applyAll(update("a1", VectorClock.of("a", 1), "1"));
+        ObjectState b = engine.apply(null, Op.update("b1", "other", "note", VectorClock.of("b", 1), Payload.parse("1"))).state();
+        assertThatThrownBy(() -> engine.join(a, b)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void policyTiesAreBrokenByOpId() {
+        MergePolicy indifferent = new MergePolicy() {
+            @Override
+            public int compare(Op a, Op b) {
+                return 0;
+            }
+
+            @Override
+            public ConflictReason reason(Op winner, Op loser) {
+                throw new AssertionError("not asked when the policy cannot tell");
+            }
+
+            @Override
+            public String id() {
+                return "indifferent";
+            }
+        };
+        MergeEngine e = MergeEngine.of(indifferent);
+        Op x = update("x", VectorClock.of("a", 1), "\"zzz\"");
+        Op y = update("y", VectorClock.of("b", 1), "\"aaa\"");
+        ApplyResult r = e.apply(e.apply(null, x).state(), y);
+        assertThat(r.state().winnerOpId()).isEqualTo("y");
+        assertThat(r.conflicts()).containsExactly(new Conflict("doc", "y", "x", ConflictReason.OP_ID_ORDER));
+    }
+}
