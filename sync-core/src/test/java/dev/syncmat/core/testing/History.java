@@ -61,7 +61,10 @@ public record History(List<String> actors, List<Op> ops) {
 
     /** Runs the actions with {@code replicas} replicas over {@code objects} objects. */
     public static History interpret(int replicas, int objects, List<Action> actions) {
-        List<String> actors = ACTORS.subList(0, replicas);
+        List<String> actors = new ArrayList<>();
+        for (int r = 0; r < replicas; r++) {
+            actors.add(r < ACTORS.size() ? ACTORS.get(r) : "actor-" + r);
+        }
         List<Map<Integer, VectorClock>> known = new ArrayList<>();
         List<List<Op>> pending = new ArrayList<>();
         List<Map<Integer, VectorClock>> lastClock = new ArrayList<>();
@@ -92,7 +95,7 @@ public record History(List<String> actors, List<Op> ops) {
                 }
                 Op op = Op.builder()
                         .opId(actor + "-" + (++written[r]))
-                        .objectId(OBJECTS.get(o))
+                        .objectId(objectId(o))
                         .objectType(e.misc() < 8 ? "task" : "note")
                         .kind(delete ? OpKind.DELETE : OpKind.UPDATE)
                         .clock(clock)
@@ -105,7 +108,7 @@ public record History(List<String> actors, List<Op> ops) {
             } else if (action instanceof Sync s) {
                 int r = s.replica() % replicas;
                 for (Op op : pending.get(r)) {
-                    server.merge(OBJECTS.indexOf(op.objectId()), op.clock(), VectorClock::merge);
+                    server.merge(objectIndex(op.objectId()), op.clock(), VectorClock::merge);
                 }
                 pending.get(r).clear();
                 server.forEach((o, c) -> known.get(r).merge(o, c, VectorClock::merge));
@@ -120,6 +123,37 @@ public record History(List<String> actors, List<Op> ops) {
             }
         }
         return new History(List.copyOf(actors), List.copyOf(ops));
+    }
+
+    /** The id of object number {@code i}: special characters first, then plain ids. */
+    public static String objectId(int i) {
+        return i < OBJECTS.size() ? OBJECTS.get(i) : "obj-" + i;
+    }
+
+    private static int objectIndex(String id) {
+        int i = OBJECTS.indexOf(id);
+        return i >= 0 ? i : Integer.parseInt(id.substring(4));
+    }
+
+    /**
+     * A history from a seeded random walk, for tests that are not jqwik properties (store suites,
+     * CLI tests): same action mix as the jqwik generator.
+     */
+    public static History random(long seed, int replicas, int objects, int steps) {
+        java.util.Random random = new java.util.Random(seed);
+        List<Action> actions = new ArrayList<>(steps);
+        for (int i = 0; i < steps; i++) {
+            int roll = random.nextInt(9);
+            if (roll < 6) {
+                actions.add(new Edit(random.nextInt(replicas), random.nextInt(objects), random.nextInt(100),
+                        random.nextInt(PAYLOADS.size()), random.nextInt(8), random.nextInt(100)));
+            } else if (roll < 8) {
+                actions.add(new Sync(random.nextInt(replicas)));
+            } else {
+                actions.add(new Gossip(random.nextInt(replicas), random.nextInt(replicas), random.nextInt(objects)));
+            }
+        }
+        return interpret(replicas, objects, actions);
     }
 
     @Override

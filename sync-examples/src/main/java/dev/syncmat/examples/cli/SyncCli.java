@@ -1,0 +1,40 @@
+package dev.syncmat.examples.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+
+/** Entry point of {@code sync-cli.jar}. */
+@Command(name = "sync-cli", mixinStandardHelpOptions = true, version = "sync-cli 0.1.0",
+        description = "Tools for the syncmat sync materialization library.",
+        subcommands = {MaterializeCommand.class})
+public final class SyncCli {
+    /** Exit code for invalid input data (a bad op, a bad cursor). */
+    static final int EXIT_INVALID_INPUT = 1;
+    /** Exit code for a database or environment failure. */
+    static final int EXIT_FAILURE = 3;
+
+    /** Runs the command line and exits with its code. */
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
+                new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true)));
+    }
+
+    /** Runs the command line with the given streams (UTF-8 regardless of the platform default) and returns the exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new SyncCli());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            cmd.getErr().println("error: " + ex.getMessage());
+            return EXIT_FAILURE;
+        });
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+}
