@@ -113,7 +113,10 @@ public final class SyncJson {
         if (!node.isObject()) {
             throw new InvalidOpException("op", "op must be a JSON object, but was " + typeName(node));
         }
-        String opId = optionalString(node, "opId", null);
+        String rawOpId = optionalString(node, "opId", null);
+        // Errors name the op only by an id that is itself valid, so that no message echoes an
+        // empty, unstorable or oversized op id (the opId error itself says what is wrong with it).
+        String opId = usableId(rawOpId) ? rawOpId : null;
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!OP_FIELDS.contains(name)) {
@@ -125,7 +128,7 @@ public final class SyncJson {
             throw new InvalidOpException(opId, "tenantId", "tenantId must not be empty");
         }
         Op.Builder b = Op.builder()
-                .opId(opId)
+                .opId(rawOpId)
                 .objectId(optionalString(node, "objectId", opId))
                 .objectType(optionalString(node, "objectType", opId));
         String kind = optionalString(node, "kind", opId);
@@ -161,6 +164,11 @@ public final class SyncJson {
             throw e.forOp(opId);
         }
         return new OpLine(tenantId, op.checkLimits(limits));
+    }
+
+    private boolean usableId(String id) {
+        return id != null && !id.isEmpty() && Utf8Order.firstUnstorableChar(id) < 0
+                && Limits.codePointLength(id) <= limits.maxIdLength();
     }
 
     /**

@@ -63,11 +63,15 @@ final class Canonicalizer {
 
     private static String checked(String s, String what) {
         int bad = Utf8Order.firstUnstorableChar(s);
-        if (bad >= 0) {
-            throw new InvalidOpException("payload", "payload contains " + what + " with an unpaired surrogate (\\u"
-                    + Integer.toHexString(s.charAt(bad)) + ") at index " + bad + "; it has no UTF-8 form");
+        if (bad == -1) {
+            return s;
         }
-        return s;
+        if (s.charAt(bad) == 0) {
+            throw new InvalidOpException("payload", "payload contains " + what + " with U+0000 at index " + bad
+                    + "; PostgreSQL cannot store it");
+        }
+        throw new InvalidOpException("payload", "payload contains " + what + " with an unpaired surrogate (\\u"
+                + Integer.toHexString(s.charAt(bad)) + ") at index " + bad + "; it has no UTF-8 form");
     }
 
     /**
