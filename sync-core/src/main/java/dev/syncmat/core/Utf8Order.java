@@ -63,6 +63,20 @@ public final class Utf8Order {
         return bytes;
     }
 
+    /** Index of the first unpaired surrogate in {@code s} (a unit with no UTF-8 form), or -1. */
+    public static int firstUnpairedSurrogate(CharSequence s) {
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /**
      * Index of the first UTF-16 unit of {@code s} that cannot be stored as text: an unpaired
      * surrogate or U+0000 (PostgreSQL rejects both), or -1 when there is none.

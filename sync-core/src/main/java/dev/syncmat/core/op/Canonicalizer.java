@@ -61,14 +61,11 @@ final class Canonicalizer {
         }
     }
 
+    // U+0000 is fine here: the canonical text escapes it, so what is stored is plain ASCII.
     private static String checked(String s, String what) {
-        int bad = Utf8Order.firstUnstorableChar(s);
+        int bad = Utf8Order.firstUnpairedSurrogate(s);
         if (bad == -1) {
             return s;
-        }
-        if (s.charAt(bad) == 0) {
-            throw new InvalidOpException("payload", "payload contains " + what + " with U+0000 at index " + bad
-                    + "; PostgreSQL cannot store it");
         }
         throw new InvalidOpException("payload", "payload contains " + what + " with an unpaired surrogate (\\u"
                 + Integer.toHexString(s.charAt(bad)) + ") at index " + bad + "; it has no UTF-8 form");

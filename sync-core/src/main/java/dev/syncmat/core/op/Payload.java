@@ -55,8 +55,8 @@ public final class Payload {
      * Canonicalizes a parsed JSON value. Parse with exact decimals (as the library's own reader
      * does) or numbers will already have been rounded by the parser.
      *
-     * @throws InvalidOpException (field {@code payload}) when a string or key holds U+0000 or an
-     *                             unpaired surrogate
+     * @throws InvalidOpException (field {@code payload}) when a string or key holds an unpaired
+     *                            surrogate (it has no UTF-8 form)
      */
     public static Payload of(JsonNode node) {
         return new Payload(Canonicalizer.canonicalize(node));

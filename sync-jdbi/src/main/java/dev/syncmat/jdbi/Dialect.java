@@ -1,0 +1,40 @@
+package dev.syncmat.jdbi;
+
+import org.jdbi.v3.core.Handle;
+
+import java.sql.SQLException;
+import java.util.Locale;
+
+/** The databases the store supports. */
+enum Dialect {
+    POSTGRESQL("postgresql"),
+    H2("h2");
+
+    private final String directory;
+
+    Dialect(String directory) {
+        this.directory = directory;
+    }
+
+    /** Folder of dialect-specific SQL and migrations. */
+    String directory() {
+        return directory;
+    }
+
+    static Dialect of(Handle handle) {
+        String product;
+        try {
+            product = handle.getConnection().getMetaData().getDatabaseProductName();
+        } catch (SQLException e) {
+            throw StoreException.wrap("reading the database product name", e);
+        }
+        String p = product.toLowerCase(Locale.ROOT);
+        if (p.contains("postgres")) {
+            return POSTGRESQL;
+        }
+        if (p.equals("h2")) {
+            return H2;
+        }
+        throw new UnsupportedOperationException("syncmat supports PostgreSQL and H2, not " + product);
+    }
+}

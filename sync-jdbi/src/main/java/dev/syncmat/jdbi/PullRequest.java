@@ -1,0 +1,40 @@
+package dev.syncmat.jdbi;
+
+/**
+ * A pull: the objects in {@code scope} changed after {@code sinceCursor}, at most {@code limit}.
+ *
+ * @param sinceCursor the cursor of the previous page or pull, or null for a full initial sync
+ * @param scope       which objects; never null ({@link Scope#all()} for all)
+ * @param limit       page size, or null for the store's default
+ */
+public record PullRequest(String sinceCursor, Scope scope, Integer limit) {
+    /** Replaces a null scope with {@link Scope#all()}. */
+    public PullRequest {
+        scope = scope == null ? Scope.all() : scope;
+    }
+
+    /** A full initial sync of everything, default page size. */
+    public static PullRequest initial() {
+        return new PullRequest(null, Scope.all(), null);
+    }
+
+    /** Everything changed after {@code cursor}, default page size. */
+    public static PullRequest since(String cursor) {
+        return new PullRequest(cursor, Scope.all(), null);
+    }
+
+    /** This request with another scope. */
+    public PullRequest withScope(Scope value) {
+        return new PullRequest(sinceCursor, value, limit);
+    }
+
+    /** This request with another page size. */
+    public PullRequest withLimit(int value) {
+        return new PullRequest(sinceCursor, scope, value);
+    }
+
+    /** This request continuing after {@code cursor}. */
+    public PullRequest withCursor(String cursor) {
+        return new PullRequest(cursor, scope, limit);
+    }
+}

@@ -1,0 +1,5 @@
+-- Waits for a concurrent insert of the same tenant instead of failing, so it is safe inside a
+-- caller's transaction.
+INSERT INTO <s>sync_tenants (tenant_id, journal_seq, change_seq)
+VALUES (:tenant, 0, 0)
+ON CONFLICT (tenant_id) DO NOTHING
