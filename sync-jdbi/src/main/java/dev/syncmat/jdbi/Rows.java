@@ -1,0 +1,124 @@
+package dev.syncmat.jdbi;
+
+import dev.syncmat.core.merge.MaterializedObject;
+import dev.syncmat.core.merge.MergeEngine;
+import dev.syncmat.core.merge.ObjectState;
+import dev.syncmat.core.op.Op;
+import dev.syncmat.core.op.Payload;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Reading and writing rows of the store's tables. */
+final class Rows {
+    private Rows() {
+    }
+
+    /** A stored object: its merge state and the change sequence it was last written with. */
+    record StoredObject(ObjectState state, long changeSeq) {
+    }
+
+    /** A journal row: the op, where it sits in the journal and when it arrived. */
+    record JournalEntry(long journalSeq, Op op, Instant receivedAt) {
+    }
+
+    static OffsetDateTime utc(Instant t) {
+        return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    static JournalEntry journalEntry(ResultSet rs) throws SQLException {
+        Op op = StoredForms.op(rs.getString("op_id"), rs.getString("object_id"), rs.getString("object_type"),
+                rs.getBoolean("is_delete"), rs.getString("vector_clock"), rs.getString("payload"), rs.getString("tags"),
+                rs.getString("client_timestamp"));
+        return new JournalEntry(rs.getLong("journal_seq"), op, instant(rs, "received_at"));
+    }
+
+    /** Journal entries of the given op ids, by op id. One round trip. */
+    static Map<String, JournalEntry> journalByOpIds(Handle h, Sql sql, String tenant, Collection<String> opIds) {
+        Map<String, JournalEntry> found = new HashMap<>();
+        if (opIds.isEmpty()) {
+            return found;
+        }
+        sql.query(h, "journal_by_op_ids").bind("tenant", tenant).bindArray("keys", String.class, opIds)
+                .map((rs, ctx) -> journalEntry(rs))
+                .forEach(e -> found.put(e.op().opId(), e));
+        return found;
+    }
+
+    static void bindJournal(PreparedBatch b, String tenant, long journalSeq, Op op, OffsetDateTime receivedAt) {
+        b.bind("tenant", tenant).bind("journalSeq", journalSeq).bind("opId", op.opId()).bind("objectId", op.objectId())
+                .bind("objectType", op.objectType()).bind("isDelete", op.isDelete()).bind("clock", op.clock().toJson())
+                .bind("payload", op.payload() == null ? null : op.payload().json())
+                .bind("tags", StoredForms.tagsJson(op.tags()))
+                .bind("clientTimestamp", StoredForms.timestamp(op.timestamp()))
+                .bind("receivedAt", receivedAt)
+                .add();
+    }
+
+    /** The winner op of a stored object row. */
+    private static Op winner(ResultSet rs, String objectId) throws SQLException {
+        return StoredForms.op(rs.getString("winner_op_id"), objectId, rs.getString("object_type"),
+                rs.getBoolean("is_tombstone"), rs.getString("vector_clock"), rs.getString("payload"), rs.getString("tags"),
+                rs.getString("winner_timestamp"));
+    }
+
+    /** Objects with the given ids, by id, with their heads. One round trip. */
+    static Map<String, StoredObject> objectsByIds(Handle h, Sql sql, MergeEngine engine, String tenant,
+                                                  Collection<String> objectIds) {
+        Map<String, StoredObject> found = new HashMap<>();
+        if (objectIds.isEmpty()) {
+            return found;
+        }
+        sql.query(h, "objects_by_ids").bind("tenant", tenant).bindArray("keys", String.class, objectIds)
+                .map((rs, ctx) -> {
+                    String id = rs.getString("object_id");
+                    List<Op> heads = new ArrayList<>(StoredForms.parseOtherHeads(id, rs.getString("other_heads")));
+                    heads.add(winner(rs, id));
+                    return new StoredObject(engine.restore(id, heads), rs.getLong("change_seq"));
+                })
+                .forEach(o -> found.put(o.state().objectId(), o));
+        return found;
+    }
+
+    /** The client's view of an object row (no heads needed). */
+    static MaterializedObject materialized(ResultSet rs) throws SQLException {
+        boolean deleted = rs.getBoolean("is_tombstone");
+        String payload = rs.getString("payload");
+        return new MaterializedObject(rs.getString("object_id"), rs.getString("object_type"),
+                StoredForms.parseTags(rs.getString("tags")), payload == null ? null : Payload.ofCanonicalJson(payload),
+                deleted, StoredForms.parseClock(rs.getString("vector_clock")),
+                StoredForms.parseClock(rs.getString("context_clock")), rs.getString("winner_op_id"), rs.getInt("head_count"));
+    }
+
+    static void bindObject(PreparedBatch b, String tenant, ObjectState s, long changeSeq, OffsetDateTime updatedAt) {
+        Op w = s.winner();
+        b.bind("tenant", tenant).bind("objectId", s.objectId()).bind("objectType", w.objectType())
+                .bind("payload", w.payload() == null ? null : w.payload().json())
+                .bind("isTombstone", w.isDelete())
+                .bind("clock", w.clock().toJson())
+                .bind("context", s.context().toJson())
+                .bind("winnerOpId", w.opId())
+                .bind("winnerTimestamp", StoredForms.timestamp(w.timestamp()))
+                .bind("tags", StoredForms.tagsJson(w.tags()))
+                .bind("headCount", s.headCount())
+                .bind("otherHeads", StoredForms.otherHeadsJson(s))
+                .bind("changeSeq", changeSeq)
+                .bind("updatedAt", updatedAt)
+                .add();
+    }
+}

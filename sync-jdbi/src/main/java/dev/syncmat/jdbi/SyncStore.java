@@ -1,0 +1,319 @@
+package dev.syncmat.jdbi;
+
+import dev.syncmat.core.InvalidInputException;
+import dev.syncmat.core.Limits;
+import dev.syncmat.core.SyncException;
+import dev.syncmat.core.Utf8Order;
+import dev.syncmat.core.merge.MaterializedObject;
+import dev.syncmat.core.merge.MergeEngine;
+import dev.syncmat.core.merge.MergePolicy;
+import dev.syncmat.core.op.Op;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The sync store: an immutable journal of ops, the materialized objects and the conflict records,
+ * in PostgreSQL or H2 through the application's {@link Jdbi}.
+ *
+ * <pre>{@code
+ * SyncStore store = SyncStore.builder(jdbi).build();
+ * store.migrate();                                    // creates the tables once
+ * PushResult pushed = store.push("tenant-1", ops);    // one transaction, all or nothing
+ * PullResponse page = store.pull("tenant-1", PullRequest.since(cursor));
+ * }</pre>
+ *
+ * <p>Every statement is scoped to one tenant. Pushes of one tenant are serialized by a lock on
+ * the tenant's counter row; pushes of different tenants run in parallel; pulls take no locks.
+ *
+ * <p>Errors: bad input is an {@link InvalidInputException} (nothing written); a database failure
+ * is a {@link StoreException} whose {@link StoreException#isRetryable()} says whether calling
+ * again may help. Thread-safe; create one per database and share it.
+ */
+public final class SyncStore {
+    private final Jdbi jdbi;
+    private final Options options;
+    private volatile Sql sql;
+
+    private SyncStore(Jdbi jdbi, Options options) {
+        this.jdbi = jdbi;
+        this.options = options;
+    }
+
+    /** A store with default options. */
+    public static SyncStore create(Jdbi jdbi) {
+        return builder(jdbi).build();
+    }
+
+    /** A builder for a store on {@code jdbi}. */
+    public static Builder builder(Jdbi jdbi) {
+        return new Builder(jdbi);
+    }
+
+    /** The options this store was built with. */
+    public Options options() {
+        return options;
+    }
+
+    /**
+     * Creates or upgrades the store's tables (in the configured schema, created if missing). Safe to
+     * call from several processes at once and on every start; does nothing when up to date.
+     *
+     * @return the migration versions applied by this call
+     */
+    public List<Integer> migrate() {
+        try {
+            return SchemaMigrator.migrate(jdbi, options.schema(), options.clock());
+        } catch (JdbiException e) {
+            throw StoreException.wrap("migrating the schema", e);
+        }
+    }
+
+    /**
+     * Pushes a batch of ops for one tenant in one transaction: every op is journaled and merged, or
+     * (on any error) nothing is written. Re-sent ops are {@code duplicate}s.
+     *
+     * @throws InvalidInputException on a bad tenant id, an op over the limits, too many ops, or an
+     *                               op id reused with other content (nothing written)
+     * @throws StoreException        when the database fails (nothing written)
+     */
+    public PushResult push(String tenantId, List<Op> ops) {
+        checkPush(tenantId, ops);
+        return inTransaction("pushing ops for tenant \"" + tenantId + "\"",
+                h -> PushWork.push(h, sql(h), options.engine(), tenantId, ops, Rows.utc(options.clock().instant())));
+    }
+
+    /**
+     * Pushes inside the caller's open transaction on {@code handle} (or in a new one when none is
+     * open), so that the service's own writes and the push commit or roll back together. The push
+     * holds the tenant's counter row lock until that transaction ends; keep it short. On a
+     * {@link StoreException} the caller must roll back.
+     */
+    public PushResult push(Handle handle, String tenantId, List<Op> ops) {
+        checkPush(tenantId, ops);
+        HandleCallback<PushResult, RuntimeException> work =
+                h -> PushWork.push(h, sql(h), options.engine(), tenantId, ops, Rows.utc(options.clock().instant()));
+        try {
+            return handle.isInTransaction() ? work.withHandle(handle) : handle.inTransaction(work);
+        } catch (SyncException e) {
+            throw e;
+        } catch (JdbiException e) {
+            throw StoreException.wrap("pushing ops for tenant \"" + tenantId + "\"", e);
+        }
+    }
+
+    /**
+     * One page of objects changed after the request's cursor, in change order.
+     *
+     * @throws InvalidCursorException for a malformed cursor, one of another tenant or one ahead of
+     *                                the tenant's head
+     * @throws InvalidInputException  for a bad tenant id, limit or scope
+     */
+    public PullResponse pull(String tenantId, PullRequest request) {
+        checkTenant(tenantId);
+        Objects.requireNonNull(request, "request");
+        int limit = request.limit() == null ? options.defaultPullLimit() : request.limit();
+        if (limit < 1 || limit > options.maxPullLimit()) {
+            throw new InvalidInputException("limit", "limit must be between 1 and " + options.maxPullLimit() + ", but was " + limit);
+        }
+        checkScope("scope.types", request.scope().types());
+        checkScope("scope.ids", request.scope().ids());
+        checkScope("scope.tags", request.scope().tags());
+        long since = Cursors.decode(request.sinceCursor(), tenantId);
+        return withHandle("pulling for tenant \"" + tenantId + "\"",
+                h -> PullWork.pull(h, sql(h), tenantId, since, request.scope(), limit));
+    }
+
+    /** The current state of one object, if it has any op. */
+    public Optional<MaterializedObject> find(String tenantId, String objectId) {
+        checkTenant(tenantId);
+        Objects.requireNonNull(objectId, "objectId");
+        return withHandle("reading object \"" + objectId + "\"", h -> sql(h).query(h, "object_by_id")
+                .bind("tenant", tenantId).bind("objectId", objectId).map((rs, ctx) -> Rows.materialized(rs)).findOne());
+    }
+
+    /**
+     * The current state of one object.
+     *
+     * @throws NoSuchElementException if the object has no op
+     */
+    public MaterializedObject get(String tenantId, String objectId) {
+        return find(tenantId, objectId).orElseThrow(() -> new NoSuchElementException(
+                "no object \"" + objectId + "\" for tenant \"" + tenantId + "\""));
+    }
+
+    /** The cursor of the tenant's latest change (the start for a tenant with none). */
+    public String headCursor(String tenantId) {
+        checkTenant(tenantId);
+        return withHandle("reading the head of tenant \"" + tenantId + "\"",
+                h -> Cursors.encode(tenantId, Tenants.head(h, sql(h), tenantId)[1]));
+    }
+
+    private void checkPush(String tenantId, List<Op> ops) {
+        checkTenant(tenantId);
+        Objects.requireNonNull(ops, "ops");
+        if (ops.size() > options.maxPushOps()) {
+            throw new InvalidInputException("ops", "a push may carry at most " + options.maxPushOps() + " ops, but had " + ops.size());
+        }
+        for (Op op : ops) {
+            Objects.requireNonNull(op, "ops must not contain null");
+            op.checkLimits(options.limits());
+        }
+    }
+
+    private void checkTenant(String tenantId) {
+        if (tenantId == null || tenantId.isEmpty()) {
+            throw new InvalidInputException("tenantId", "tenantId must not be empty");
+        }
+        if (Utf8Order.firstUnstorableChar(tenantId) >= 0) {
+            throw new InvalidInputException("tenantId", "tenantId contains U+0000 or an unpaired surrogate");
+        }
+        int len = Limits.codePointLength(tenantId);
+        if (len > options.limits().maxIdLength()) {
+            throw new InvalidInputException("tenantId", "tenantId must be at most " + options.limits().maxIdLength()
+                    + " characters, but had " + len);
+        }
+    }
+
+    private void checkScope(String field, List<String> values) {
+        if (values.size() > options.maxScopeEntries()) {
+            throw new InvalidInputException(field, field + " may list at most " + options.maxScopeEntries()
+                    + " values, but had " + values.size());
+        }
+        for (String v : values) {
+            if (v == null || v.isEmpty() || Utf8Order.firstUnstorableChar(v) >= 0) {
+                throw new InvalidInputException(field, field + " must hold non-empty strings without U+0000 or unpaired surrogates");
+            }
+        }
+    }
+
+    private Sql sql(Handle h) {
+        Sql s = sql;
+        if (s == null) {
+            s = new Sql(Dialect.of(h), options.schema());
+            sql = s;
+        }
+        return s;
+    }
+
+    private <T> T inTransaction(String doing, HandleCallback<T, RuntimeException> work) {
+        try {
+            return jdbi.inTransaction(work);
+        } catch (SyncException e) {
+            throw e;
+        } catch (JdbiException e) {
+            throw StoreException.wrap(doing, e);
+        }
+    }
+
+    private <T> T withHandle(String doing, HandleCallback<T, RuntimeException> work) {
+        try {
+            return jdbi.withHandle(work);
+        } catch (SyncException e) {
+            throw e;
+        } catch (JdbiException e) {
+            throw StoreException.wrap(doing, e);
+        }
+    }
+
+    /**
+     * The store's configuration.
+     *
+     * @param limits           input size limits
+     * @param clock            where receive times come from (never used by the merge)
+     * @param engine           the merge engine, with its policy
+     * @param schema           schema that holds the tables, or null for the connection's default
+     * @param defaultPullLimit page size of a pull that names none
+     * @param maxPullLimit     largest page size a pull may ask for
+     * @param maxPushOps       most ops in one push
+     * @param maxScopeEntries  most values in each list of a pull scope
+     */
+    public record Options(Limits limits, Clock clock, MergeEngine engine, String schema, int defaultPullLimit,
+                          int maxPullLimit, int maxPushOps, int maxScopeEntries) {
+    }
+
+    /** Builds a {@link SyncStore}. Defaults are listed on each setter. Not thread-safe. */
+    public static final class Builder {
+        private final Jdbi jdbi;
+        private Limits limits = Limits.defaults();
+        private Clock clock = Clock.systemUTC();
+        private MergePolicy policy = MergePolicy.deleteWins();
+        private String schema;
+        private int defaultPullLimit = 500;
+        private int maxPullLimit = 1000;
+        private int maxPushOps = 1000;
+        private int maxScopeEntries = 1000;
+
+        private Builder(Jdbi jdbi) {
+            this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
+        }
+
+        /** Input limits; default {@link Limits#defaults()}. */
+        public Builder limits(Limits value) {
+            this.limits = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** Clock for receive times; default {@link Clock#systemUTC()}. */
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** Merge policy; default {@link MergePolicy#deleteWins()}. Changing it requires a replay. */
+        public Builder mergePolicy(MergePolicy value) {
+            this.policy = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** Schema for the tables (a plain identifier); default: the connection's current schema. */
+        public Builder schema(String value) {
+            this.schema = SchemaMigrator.checkSchema(value);
+            return this;
+        }
+
+        /** Page size of pulls that name none; default 500. */
+        public Builder defaultPullLimit(int value) {
+            this.defaultPullLimit = value;
+            return this;
+        }
+
+        /** Largest page size a pull may ask for; default 1,000. */
+        public Builder maxPullLimit(int value) {
+            this.maxPullLimit = value;
+            return this;
+        }
+
+        /** Most ops in one push; default 1,000. */
+        public Builder maxPushOps(int value) {
+            this.maxPushOps = value;
+            return this;
+        }
+
+        /** Most values in each list of a pull scope; default 1,000. */
+        public Builder maxScopeEntries(int value) {
+            this.maxScopeEntries = value;
+            return this;
+        }
+
+        /** Builds the store. Does not connect to the database. */
+        public SyncStore build() {
+            if (maxPullLimit < 1 || defaultPullLimit < 1 || defaultPullLimit > maxPullLimit) {
+                throw new IllegalArgumentException("need 1 <= defaultPullLimit <= maxPullLimit, but had "
+                        + defaultPullLimit + " and " + maxPullLimit);
+            }
+            if (maxPushOps < 1 || maxScopeEntries < 1) {
+                throw new IllegalArgumentException("maxPushOps and maxScopeEntries must be >= 1");
+            }
+            return new SyncStore(jdbi, new Options(limits, clock, MergeEngine.of(policy), schema, defaultPullLimit,
+                    maxPullLimit, maxPushOps, maxScopeEntries));
+        }
+    }
+}

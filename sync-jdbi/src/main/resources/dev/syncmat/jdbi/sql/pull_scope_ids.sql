@@ -1,0 +1,1 @@
+  AND o.object_id = ANY(:ids)

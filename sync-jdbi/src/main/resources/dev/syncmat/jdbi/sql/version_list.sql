@@ -1,0 +1,1 @@
+SELECT version FROM sync_schema_version
