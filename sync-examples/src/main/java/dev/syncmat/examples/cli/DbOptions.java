@@ -1,0 +1,63 @@
+package dev.syncmat.examples.cli;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.syncmat.jdbi.SyncStore;
+import org.jdbi.v3.core.Jdbi;
+import picocli.CommandLine.Option;
+
+/** The database options shared by the commands that use the store. */
+final class DbOptions {
+    @Option(names = "--db", required = true, paramLabel = "JDBC_URL",
+            description = "jdbc:h2:... or jdbc:postgresql://... (credentials in the URL or --user/--password).")
+    String url;
+
+    @Option(names = "--user", paramLabel = "USER", description = "Database user.")
+    String user;
+
+    @Option(names = "--password", paramLabel = "PASSWORD", description = "Database password.")
+    String password;
+
+    @Option(names = "--schema", paramLabel = "SCHEMA", description = "Schema holding the sync tables (default: the connection's).")
+    String schema;
+
+    /** An open database; closing it closes the pool. */
+    record Opened(HikariDataSource dataSource, Jdbi jdbi, SyncStore store) implements AutoCloseable {
+        @Override
+        public void close() {
+            dataSource.close();
+        }
+    }
+
+    /** Opens a small pool, builds the store and creates the schema if the database is empty. */
+    Opened open(int poolSize) {
+        if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("--db must be an H2 (jdbc:h2:...) or PostgreSQL (jdbc:postgresql:...) URL");
+        }
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        if (user != null) {
+            config.setUsername(user);
+        }
+        if (password != null) {
+            config.setPassword(password);
+        }
+        config.setMaximumPoolSize(poolSize);
+        config.setPoolName("sync-cli");
+        config.setInitializationFailTimeout(-1);
+        HikariDataSource ds = new HikariDataSource(config);
+        try {
+            Jdbi jdbi = Jdbi.create(ds);
+            SyncStore.Builder builder = SyncStore.builder(jdbi);
+            if (schema != null) {
+                builder.schema(schema);
+            }
+            SyncStore store = builder.build();
+            store.migrate();
+            return new Opened(ds, jdbi, store);
+        } catch (RuntimeException e) {
+            ds.close();
+            throw e;
+        }
+    }
+}

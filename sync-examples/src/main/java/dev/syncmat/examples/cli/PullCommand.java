@@ -1,0 +1,60 @@
+package dev.syncmat.examples.cli;
+
+import dev.syncmat.core.InvalidInputException;
+import dev.syncmat.jdbi.PullRequest;
+import dev.syncmat.jdbi.PullResponse;
+import dev.syncmat.jdbi.Scope;
+import dev.syncmat.jdbi.SyncProtocol;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code pull --db URL --tenant T [--since C] [--type X]... [--id X]... [--tag X]... [--limit N]}. */
+@Command(name = "pull", mixinStandardHelpOptions = true,
+        description = "Pull one page of objects changed since a cursor; prints one JSON document.")
+final class PullCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DbOptions db;
+
+    @Option(names = "--tenant", required = true, paramLabel = "TENANT", description = "Tenant to pull for.")
+    String tenant;
+
+    @Option(names = "--since", paramLabel = "CURSOR", description = "Cursor from the previous pull (default: full sync).")
+    String since;
+
+    @Option(names = "--type", paramLabel = "TYPE", description = "Only objects of this type (repeatable).")
+    List<String> types = new ArrayList<>();
+
+    @Option(names = "--id", paramLabel = "ID", description = "Only this object (repeatable).")
+    List<String> ids = new ArrayList<>();
+
+    @Option(names = "--tag", paramLabel = "TAG", description = "Only objects with one of these tags (repeatable).")
+    List<String> tags = new ArrayList<>();
+
+    @Option(names = "--limit", paramLabel = "N", description = "Page size (default 500, at most 1000).")
+    Integer limit;
+
+    @Override
+    public Integer call() {
+        try (DbOptions.Opened opened = db.open(1)) {
+            PullResponse page;
+            try {
+                page = opened.store().pull(tenant, new PullRequest(since, new Scope(types, ids, tags), limit));
+            } catch (InvalidInputException e) {
+                spec.commandLine().getErr().println("error: field \"" + e.field() + "\": " + e.getMessage());
+                return SyncCli.EXIT_INVALID_INPUT;
+            }
+            spec.commandLine().getOut().println(SyncProtocol.create().write(page));
+        }
+        return 0;
+    }
+}

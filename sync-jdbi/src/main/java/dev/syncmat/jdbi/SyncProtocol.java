@@ -1,0 +1,183 @@
+package dev.syncmat.jdbi;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.syncmat.core.InvalidInputException;
+import dev.syncmat.core.json.SyncJson;
+import dev.syncmat.core.merge.MaterializedObject;
+import dev.syncmat.core.op.InvalidOpException;
+import dev.syncmat.core.op.Op;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The JSON bodies of the v2 sync protocol, for services that put the store behind HTTP:
+ * <pre>
+ * push request:  {"ops":[op, ...]}
+ * push response: {"results":[{"opId":..,"outcome":..}],"serverCursor":..}
+ * pull request:  {"sinceCursor":..,"scope":{"types":[..],"ids":[..],"tags":[..]},"limit":N}
+ * pull response: {"objects":[object, ...],"serverCursor":..,"hasMore":..}
+ * </pre>
+ * Reading is strict (unknown fields and wrong types are {@link InvalidInputException}s naming the
+ * field, e.g. {@code ops[3].clock}); a {@code tenantId} inside an op is ignored, because the
+ * tenant comes from the caller's credentials. Writing is deterministic. Immutable and thread-safe.
+ */
+public final class SyncProtocol {
+    private static final Set<String> PULL_FIELDS = Set.of("sinceCursor", "scope", "limit");
+    private static final Set<String> SCOPE_FIELDS = Set.of("types", "ids", "tags");
+
+    private final SyncJson json;
+
+    private SyncProtocol(SyncJson json) {
+        this.json = json;
+    }
+
+    /** A codec checking ops against {@code json}'s limits. */
+    public static SyncProtocol of(SyncJson json) {
+        return new SyncProtocol(json);
+    }
+
+    /** A codec with the default limits. */
+    public static SyncProtocol create() {
+        return new SyncProtocol(SyncJson.create());
+    }
+
+    /**
+     * Reads a push body.
+     *
+     * @throws InvalidInputException naming the first bad field
+     */
+    public List<Op> readPushRequest(String body) {
+        JsonNode root = SyncJson.parseTree(body, "body");
+        if (!root.isObject()) {
+            throw new InvalidInputException("body", "body must be a JSON object with an \"ops\" array");
+        }
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!name.equals("ops")) {
+                throw new InvalidInputException(name, "unknown field \"" + name + "\" in a push body");
+            }
+        }
+        JsonNode ops = root.get("ops");
+        if (ops == null || !ops.isArray()) {
+            throw new InvalidInputException("ops", "ops must be an array of ops");
+        }
+        List<Op> result = new ArrayList<>(ops.size());
+        for (int i = 0; i < ops.size(); i++) {
+            try {
+                result.add(json.readOp(ops.get(i)));
+            } catch (InvalidOpException e) {
+                throw new InvalidOpException(e.opId(), "ops[" + i + "]." + e.field(), e.reason());
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Reads a pull body. Every field is optional; an empty body means a full sync.
+     *
+     * @throws InvalidInputException naming the first bad field
+     */
+    public PullRequest readPullRequest(String body) {
+        JsonNode root = body == null || body.isBlank() ? SyncJson.parseTree("{}", "body") : SyncJson.parseTree(body, "body");
+        if (!root.isObject()) {
+            throw new InvalidInputException("body", "body must be a JSON object");
+        }
+        checkFields(root, PULL_FIELDS, "a pull body");
+        String cursor = null;
+        JsonNode c = root.get("sinceCursor");
+        if (c != null && !c.isNull()) {
+            if (!c.isTextual()) {
+                throw new InvalidInputException("sinceCursor", "sinceCursor must be a string or null");
+            }
+            cursor = c.textValue();
+        }
+        Integer limit = null;
+        JsonNode l = root.get("limit");
+        if (l != null && !l.isNull()) {
+            if (!l.isIntegralNumber() || !l.canConvertToInt()) {
+                throw new InvalidInputException("limit", "limit must be an integer, but was " + l);
+            }
+            limit = l.intValue();
+        }
+        Scope scope = Scope.all();
+        JsonNode s = root.get("scope");
+        if (s != null && !s.isNull()) {
+            if (!s.isObject()) {
+                throw new InvalidInputException("scope", "scope must be an object with types, ids and tags");
+            }
+            checkFields(s, SCOPE_FIELDS, "a scope");
+            scope = new Scope(strings(s, "types"), strings(s, "ids"), strings(s, "tags"));
+        }
+        return new PullRequest(cursor, scope, limit);
+    }
+
+    private static void checkFields(JsonNode node, Set<String> known, String what) {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!known.contains(name)) {
+                throw new InvalidInputException(name, "unknown field \"" + name + "\" in " + what);
+            }
+        }
+    }
+
+    private static List<String> strings(JsonNode scope, String field) {
+        JsonNode list = scope.get(field);
+        if (list == null || list.isNull()) {
+            return List.of();
+        }
+        if (!list.isArray()) {
+            throw new InvalidInputException("scope." + field, "scope." + field + " must be an array of strings");
+        }
+        List<String> values = new ArrayList<>(list.size());
+        for (JsonNode v : list) {
+            if (!v.isTextual()) {
+                throw new InvalidInputException("scope." + field, "scope." + field + " must be an array of strings, but held " + v);
+            }
+            values.add(v.textValue());
+        }
+        return values;
+    }
+
+    /** The push response body. */
+    public String write(PushResult result) {
+        return SyncJson.write(g -> write(g, result));
+    }
+
+    /** Writes the push response body. */
+    public void write(JsonGenerator g, PushResult result) throws IOException {
+        g.writeStartObject();
+        g.writeArrayFieldStart("results");
+        for (OpResult r : result.results()) {
+            g.writeStartObject();
+            g.writeStringField("opId", r.opId());
+            g.writeStringField("outcome", r.outcome().wireName());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeStringField("serverCursor", result.serverCursor());
+        g.writeEndObject();
+    }
+
+    /** The pull response body. */
+    public String write(PullResponse response) {
+        return SyncJson.write(g -> write(g, response));
+    }
+
+    /** Writes the pull response body. */
+    public void write(JsonGenerator g, PullResponse response) throws IOException {
+        g.writeStartObject();
+        g.writeArrayFieldStart("objects");
+        for (MaterializedObject o : response.objects()) {
+            json.writeObject(g, o, null);
+        }
+        g.writeEndArray();
+        g.writeStringField("serverCursor", response.serverCursor());
+        g.writeBooleanField("hasMore", response.hasMore());
+        g.writeEndObject();
+    }
+}
