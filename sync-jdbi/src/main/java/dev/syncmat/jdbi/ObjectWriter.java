@@ -30,10 +30,19 @@ final class ObjectWriter {
 
     /** Queues the write of {@code state}, which replaces {@code before} (null for a new object). */
     void write(ObjectState state, ObjectState before, long changeSeq) {
+        write(state, before, changeSeq, false);
+    }
+
+    /**
+     * Queues the write of {@code state}. With {@code rewriteTags} the object's tag rows are
+     * replaced whatever they hold (a rebuild cannot trust them); otherwise only when the winner's
+     * tags changed.
+     */
+    void write(ObjectState state, ObjectState before, long changeSeq, boolean rewriteTags) {
         Rows.bindObject(before == null ? inserts : updates, tenant, state, changeSeq, now);
         List<String> oldTags = before == null ? List.of() : before.tags();
-        if (!oldTags.equals(state.tags())) {
-            if (!oldTags.isEmpty()) {
+        if (rewriteTags || !oldTags.equals(state.tags())) {
+            if (rewriteTags || !oldTags.isEmpty()) {
                 tagDeletes.bind("tenant", tenant).bind("objectId", state.objectId()).add();
             }
             for (String tag : state.tags()) {

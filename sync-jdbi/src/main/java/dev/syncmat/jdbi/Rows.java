@@ -24,8 +24,11 @@ final class Rows {
     private Rows() {
     }
 
-    /** A stored object: its merge state and the change sequence it was last written with. */
-    record StoredObject(ObjectState state, long changeSeq) {
+    /**
+     * A stored object: its merge state (winner recomputed by the engine's policy), the row as
+     * clients see it (winner as stored), and the change sequence it was last written with.
+     */
+    record StoredObject(ObjectState state, MaterializedObject view, long changeSeq) {
     }
 
     /** A journal row: the op, where it sits in the journal and when it arrived. */
@@ -89,9 +92,37 @@ final class Rows {
                     String id = rs.getString("object_id");
                     List<Op> heads = new ArrayList<>(StoredForms.parseOtherHeads(id, rs.getString("other_heads")));
                     heads.add(winner(rs, id));
-                    return new StoredObject(engine.restore(id, heads), rs.getLong("change_seq"));
+                    return new StoredObject(engine.restore(id, heads), materialized(rs), rs.getLong("change_seq"));
                 })
                 .forEach(o -> found.put(o.state().objectId(), o));
+        return found;
+    }
+
+    static ConflictRecord conflict(ResultSet rs) throws SQLException {
+        return new ConflictRecord(rs.getLong("journal_seq"), rs.getString("object_id"), rs.getString("object_type"),
+                rs.getString("winner_op_id"), rs.getString("loser_op_id"),
+                dev.syncmat.core.merge.ConflictReason.valueOf(rs.getString("reason")), instant(rs, "created_at"));
+    }
+
+    /** Stored conflict records of the given objects, by object id. One round trip. */
+    static Map<String, List<ConflictRecord>> conflictsByObjects(Handle h, Sql sql, String tenant, Collection<String> objectIds) {
+        Map<String, List<ConflictRecord>> found = new HashMap<>();
+        if (!objectIds.isEmpty()) {
+            sql.query(h, "conflicts_by_objects").bind("tenant", tenant).bindArray("keys", String.class, objectIds)
+                    .map((rs, ctx) -> conflict(rs))
+                    .forEach(c -> found.computeIfAbsent(c.objectId(), k -> new ArrayList<>()).add(c));
+        }
+        return found;
+    }
+
+    /** Stored tag rows of the given objects, by object id. One round trip. */
+    static Map<String, java.util.Set<String>> tagsByObjects(Handle h, Sql sql, String tenant, Collection<String> objectIds) {
+        Map<String, java.util.Set<String>> found = new HashMap<>();
+        if (!objectIds.isEmpty()) {
+            sql.query(h, "tags_by_objects").bind("tenant", tenant).bindArray("keys", String.class, objectIds)
+                    .map((rs, ctx) -> Map.entry(rs.getString("object_id"), rs.getString("tag")))
+                    .forEach(e -> found.computeIfAbsent(e.getKey(), k -> new java.util.HashSet<>()).add(e.getValue()));
+        }
         return found;
     }
 

@@ -4,20 +4,28 @@ import dev.syncmat.core.InvalidInputException;
 import dev.syncmat.core.Limits;
 import dev.syncmat.core.SyncException;
 import dev.syncmat.core.Utf8Order;
+import dev.syncmat.core.merge.ApplyResult;
+import dev.syncmat.core.merge.ConflictReason;
 import dev.syncmat.core.merge.MaterializedObject;
 import dev.syncmat.core.merge.MergeEngine;
 import dev.syncmat.core.merge.MergePolicy;
+import dev.syncmat.core.merge.ObjectState;
 import dev.syncmat.core.op.Op;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The sync store: an immutable journal of ops, the materialized objects and the conflict records,
@@ -147,6 +155,132 @@ public final class SyncStore {
     public MaterializedObject get(String tenantId, String objectId) {
         return find(tenantId, objectId).orElseThrow(() -> new NoSuchElementException(
                 "no object \"" + objectId + "\" for tenant \"" + tenantId + "\""));
+    }
+
+    /**
+     * Replays one tenant's journal: recomputes every object and its conflict records from the
+     * journal, in journal order per object, and compares them with what is stored ({@code verify})
+     * or writes the differences ({@code rebuild}). The journal is never modified; other tenants are
+     * not touched.
+     *
+     * <p>A rebuild runs in one transaction under the tenant's lock: pushes of the tenant wait, and
+     * a failure leaves everything as it was. Changed objects get new change sequence numbers above
+     * every existing one, unchanged objects keep theirs, so a client's next pull with its old cursor
+     * returns exactly the corrections. Rows of objects that have no journal entry are deleted
+     * (clients are not told). Verify runs in one repeatable-read transaction and writes nothing.
+     * Memory stays at about one page of journal entries plus the ids of differing objects.
+     */
+    public ReplayReport replay(String tenantId, ReplayOptions replayOptions) {
+        checkTenant(tenantId);
+        MergeEngine engine = replayOptions.policy() == null ? options.engine() : MergeEngine.of(replayOptions.policy());
+        TransactionIsolationLevel isolation = replayOptions.mode() == ReplayMode.VERIFY
+                ? TransactionIsolationLevel.REPEATABLE_READ
+                : TransactionIsolationLevel.READ_COMMITTED;
+        try {
+            return jdbi.inTransaction(isolation, h -> new ReplayWork(h, sql(h), engine, tenantId, replayOptions,
+                    Rows.utc(options.clock().instant())).run());
+        } catch (SyncException e) {
+            throw e;
+        } catch (JdbiException e) {
+            throw StoreException.wrap("replaying tenant \"" + tenantId + "\"", e);
+        }
+    }
+
+    /**
+     * The journal entries of one object, in journal order, with the outcome each had and the
+     * conflicts it caused (recomputed from the journal with the store's merge policy). Empty for an
+     * unknown object. Costs one pass over the object's entries.
+     */
+    public List<HistoryEntry> history(String tenantId, String objectId) {
+        List<HistoryEntry> entries = new ArrayList<>();
+        history(tenantId, objectId, entries::add);
+        return entries;
+    }
+
+    /** Streams the history of one object to {@code sink}, in journal order, in constant memory. */
+    public void history(String tenantId, String objectId, Consumer<HistoryEntry> sink) {
+        checkTenant(tenantId);
+        Objects.requireNonNull(objectId, "objectId");
+        inTransaction("reading the history of \"" + objectId + "\"", h -> {
+            ObjectState[] state = new ObjectState[1];
+            sql(h).query(h, "history").bind("tenant", tenantId).bind("objectId", objectId).setFetchSize(500)
+                    .map((rs, ctx) -> Rows.journalEntry(rs))
+                    .forEach(e -> {
+                        ApplyResult r = options.engine().apply(state[0], e.op());
+                        state[0] = r.state();
+                        sink.accept(new HistoryEntry(e.journalSeq(), e.op(), e.receivedAt(), r.outcome(), r.conflicts()));
+                    });
+            return null;
+        });
+    }
+
+    /**
+     * Conflict records matching {@code query}, in journal order (records of one op ordered by
+     * winner then loser op id, UTF-8).
+     */
+    public List<ConflictRecord> conflicts(String tenantId, ConflictQuery query) {
+        List<ConflictRecord> records = new ArrayList<>();
+        conflicts(tenantId, query, records::add);
+        return records;
+    }
+
+    /** Streams conflict records matching {@code query} to {@code sink}, in constant memory. */
+    public void conflicts(String tenantId, ConflictQuery query, Consumer<ConflictRecord> sink) {
+        checkTenant(tenantId);
+        Objects.requireNonNull(query, "query");
+        inTransaction("reading conflicts of tenant \"" + tenantId + "\"", h -> {
+            Sql q = sql(h);
+            StringBuilder filters = new StringBuilder();
+            if (query.objectId() != null) {
+                filters.append(q.text("conflicts_filter_object"));
+            }
+            if (query.from() != null) {
+                filters.append(q.text("conflicts_filter_from"));
+            }
+            if (query.to() != null) {
+                filters.append(q.text("conflicts_filter_to"));
+            }
+            Query select = q.queryText(h,
+                    q.text("conflicts_query").replace("/*filters*/", filters.toString().strip())).bind("tenant", tenantId);
+            if (query.objectId() != null) {
+                select.bind("objectId", query.objectId());
+            }
+            if (query.from() != null) {
+                select.bind("from", Rows.utc(query.from()));
+            }
+            if (query.to() != null) {
+                select.bind("to", Rows.utc(query.to()));
+            }
+            List<ConflictRecord> group = new ArrayList<>();
+            select.setFetchSize(500).map((rs, ctx) -> Rows.conflict(rs)).forEach(c -> {
+                if (!group.isEmpty() && group.get(0).journalSeq() != c.journalSeq()) {
+                    flushGroup(group, sink);
+                }
+                group.add(c);
+            });
+            flushGroup(group, sink);
+            return null;
+        });
+    }
+
+    private static void flushGroup(List<ConflictRecord> group, Consumer<ConflictRecord> sink) {
+        group.sort(Comparator.comparing(ConflictRecord::winnerOpId, Utf8Order.COMPARATOR)
+                .thenComparing(ConflictRecord::loserOpId, Utf8Order.COMPARATOR));
+        group.forEach(sink);
+        group.clear();
+    }
+
+    /** Number of conflict records by reason and object type, sorted by reason then type (UTF-8). */
+    public List<ConflictCount> conflictCounts(String tenantId) {
+        checkTenant(tenantId);
+        List<ConflictCount> counts = new ArrayList<>(withHandle("counting conflicts of tenant \"" + tenantId + "\"",
+                h -> sql(h).query(h, "conflicts_stats").bind("tenant", tenantId)
+                        .map((rs, ctx) -> new ConflictCount(ConflictReason.valueOf(rs.getString("reason")),
+                                rs.getString("object_type"), rs.getLong("n")))
+                        .list()));
+        counts.sort(Comparator.comparing((ConflictCount c) -> c.reason().name(), Utf8Order.COMPARATOR)
+                .thenComparing(ConflictCount::objectType, Utf8Order.COMPARATOR));
+        return counts;
     }
 
     /** The cursor of the tenant's latest change (the start for a tenant with none). */

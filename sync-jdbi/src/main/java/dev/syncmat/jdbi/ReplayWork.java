@@ -1,0 +1,224 @@
+package dev.syncmat.jdbi;
+
+import dev.syncmat.core.Utf8Order;
+import dev.syncmat.core.merge.ApplyResult;
+import dev.syncmat.core.merge.Conflict;
+import dev.syncmat.core.merge.MaterializedObject;
+import dev.syncmat.core.merge.MergeEngine;
+import dev.syncmat.core.merge.ObjectState;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A replay of one tenant's journal, inside one transaction the caller opened (a consistent
+ * snapshot for verify; under the tenant's lock for rebuild, so pushes wait and the rebuild is
+ * all or nothing).
+ *
+ * <p>The journal is read in pages ordered by (object, journal position). Objects do not affect
+ * each other, so each object is replayed on its own, in journal order, and finished as soon as
+ * its last entry is read: memory holds one page of entries, the object being replayed, and the
+ * ids of differing objects, whatever the size of the journal.
+ */
+final class ReplayWork {
+    private static final Comparator<ConflictRecord> CONFLICT_ORDER = Comparator.comparingLong(ConflictRecord::journalSeq)
+            .thenComparing(ConflictRecord::winnerOpId, Utf8Order.COMPARATOR)
+            .thenComparing(ConflictRecord::loserOpId, Utf8Order.COMPARATOR);
+
+    private final Handle h;
+    private final Sql sql;
+    private final MergeEngine engine;
+    private final String tenant;
+    private final ReplayOptions options;
+    private final OffsetDateTime now;
+    private final boolean rebuild;
+    private final Set<String> changed = new TreeSet<>(Utf8Order.COMPARATOR);
+    private final Set<String> conflictsChanged = new TreeSet<>(Utf8Order.COMPARATOR);
+    private long journalOps;
+    private long objects;
+    private long conflicts;
+    private long changeSeq;
+
+    /** The replay of one object in progress. */
+    private static final class Replayed {
+        final String objectId;
+        ObjectState state;
+        final List<ConflictRecord> conflicts = new ArrayList<>();
+
+        Replayed(String objectId) {
+            this.objectId = objectId;
+        }
+    }
+
+    ReplayWork(Handle h, Sql sql, MergeEngine engine, String tenant, ReplayOptions options, OffsetDateTime now) {
+        this.h = h;
+        this.sql = sql;
+        this.engine = engine;
+        this.tenant = tenant;
+        this.options = options;
+        this.now = now;
+        this.rebuild = options.mode() == ReplayMode.REBUILD;
+    }
+
+    ReplayReport run() {
+        long[] counters = rebuild ? Tenants.lock(h, sql, tenant) : Tenants.head(h, sql, tenant);
+        changeSeq = counters[1];
+        String afterObject = "";
+        long afterSeq = 0;
+        Replayed current = null;
+        while (true) {
+            List<Rows.JournalEntry> page = sql.query(h, "replay_page").bind("tenant", tenant)
+                    .bind("afterObject", afterObject).bind("afterSeq", afterSeq).bind("limit", options.pageSize())
+                    .map((rs, ctx) -> Rows.journalEntry(rs)).list();
+            List<Replayed> finished = new ArrayList<>();
+            for (Rows.JournalEntry entry : page) {
+                journalOps++;
+                String objectId = entry.op().objectId();
+                if (current == null || !current.objectId.equals(objectId)) {
+                    if (current != null) {
+                        finished.add(current);
+                    }
+                    current = new Replayed(objectId);
+                }
+                ApplyResult r = engine.apply(current.state, entry.op());
+                current.state = r.state();
+                for (Conflict c : r.conflicts()) {
+                    current.conflicts.add(new ConflictRecord(entry.journalSeq(), objectId, r.state().objectType(),
+                            c.winnerOpId(), c.loserOpId(), c.reason(), entry.receivedAt()));
+                }
+            }
+            boolean last = page.size() < options.pageSize();
+            if (last && current != null) {
+                finished.add(current);
+                current = null;
+            }
+            finish(finished);
+            if (!page.isEmpty()) {
+                Rows.JournalEntry tail = page.get(page.size() - 1);
+                afterObject = tail.op().objectId();
+                afterSeq = tail.journalSeq();
+            }
+            options.progress().accept(new ReplayProgress(journalOps, objects, changed.size() + conflictsChanged.size()));
+            if (last) {
+                break;
+            }
+        }
+        removeOrphans();
+        if (rebuild && changeSeq != counters[1]) {
+            Tenants.update(h, sql, tenant, counters[0], changeSeq);
+        }
+        return new ReplayReport(options.mode(), engine.policy().id(), journalOps, objects, new ArrayList<>(changed),
+                new ArrayList<>(conflictsChanged), conflicts);
+    }
+
+    private void finish(List<Replayed> finished) {
+        if (finished.isEmpty()) {
+            return;
+        }
+        Set<String> ids = new LinkedHashSet<>();
+        finished.forEach(r -> ids.add(r.objectId));
+        Map<String, Rows.StoredObject> stored = Rows.objectsByIds(h, sql, engine, tenant, ids);
+        Map<String, List<ConflictRecord>> storedConflicts = Rows.conflictsByObjects(h, sql, tenant, ids);
+        Map<String, Set<String>> storedTags = Rows.tagsByObjects(h, sql, tenant, ids);
+        ObjectWriter writer = rebuild ? new ObjectWriter(h, sql, tenant, now) : null;
+        PreparedBatch conflictDeletes = rebuild ? sql.batch(h, "conflicts_delete_object") : null;
+        PreparedBatch conflictInserts = rebuild ? sql.batch(h, "conflicts_insert") : null;
+        for (Replayed r : finished) {
+            objects++;
+            conflicts += r.conflicts.size();
+            Rows.StoredObject s = stored.get(r.objectId);
+            boolean objectDiffers = s == null
+                    || !s.view().equals(MaterializedObject.of(r.state))
+                    || !new HashSet<>(s.state().heads()).equals(new HashSet<>(r.state.heads()))
+                    || !storedTags.getOrDefault(r.objectId, Set.of()).equals(new HashSet<>(r.state.tags()));
+            List<ConflictRecord> before = new ArrayList<>(storedConflicts.getOrDefault(r.objectId, List.of()));
+            before.sort(CONFLICT_ORDER);
+            r.conflicts.sort(CONFLICT_ORDER);
+            boolean conflictsDiffer = !before.equals(r.conflicts);
+            if (objectDiffers) {
+                changed.add(r.objectId);
+                if (rebuild) {
+                    writer.write(r.state, s == null ? null : s.state(), ++changeSeq, true);
+                }
+            }
+            if (conflictsDiffer) {
+                conflictsChanged.add(r.objectId);
+                if (rebuild) {
+                    conflictDeletes.bind("tenant", tenant).bind("objectId", r.objectId).add();
+                    for (ConflictRecord c : r.conflicts) {
+                        conflictInserts.bind("tenant", tenant).bind("journalSeq", c.journalSeq())
+                                .bind("winnerOpId", c.winnerOpId()).bind("loserOpId", c.loserOpId())
+                                .bind("objectId", c.objectId()).bind("objectType", c.objectType())
+                                .bind("reason", c.reason().name()).bind("createdAt", Rows.utc(c.createdAt())).add();
+                    }
+                }
+            }
+        }
+        if (rebuild) {
+            writer.flush();
+            if (conflictDeletes.size() > 0) {
+                conflictDeletes.execute();
+            }
+            if (conflictInserts.size() > 0) {
+                conflictInserts.execute();
+            }
+        }
+    }
+
+    /** Rows of objects and conflicts that no journal entry explains: reported, and deleted by a rebuild. */
+    private void removeOrphans() {
+        long after = 0;
+        while (true) {
+            List<long[]> seqs = new ArrayList<>();
+            List<String> ids = new ArrayList<>();
+            sql.query(h, "orphan_objects_page").bind("tenant", tenant).bind("afterSeq", after).bind("limit", options.pageSize())
+                    .map((rs, ctx) -> Map.entry(rs.getString("object_id"), rs.getLong("change_seq")))
+                    .forEach(e -> {
+                        ids.add(e.getKey());
+                        seqs.add(new long[] {e.getValue()});
+                    });
+            changed.addAll(ids);
+            if (rebuild && !ids.isEmpty()) {
+                PreparedBatch objectsDelete = sql.batch(h, "object_delete");
+                PreparedBatch tagsDelete = sql.batch(h, "tags_delete");
+                for (String id : ids) {
+                    objectsDelete.bind("tenant", tenant).bind("objectId", id).add();
+                    tagsDelete.bind("tenant", tenant).bind("objectId", id).add();
+                }
+                objectsDelete.execute();
+                tagsDelete.execute();
+            }
+            if (ids.size() < options.pageSize()) {
+                break;
+            }
+            after = seqs.get(seqs.size() - 1)[0];
+        }
+        after = 0;
+        while (true) {
+            List<Map.Entry<String, Long>> rows = sql.query(h, "orphan_conflicts_page").bind("tenant", tenant)
+                    .bind("afterSeq", after).bind("limit", options.pageSize())
+                    .map((rs, ctx) -> Map.entry(rs.getString("object_id"), rs.getLong("journal_seq"))).list();
+            Set<String> ids = new LinkedHashSet<>();
+            rows.forEach(e -> ids.add(e.getKey()));
+            conflictsChanged.addAll(ids);
+            if (rebuild && !ids.isEmpty()) {
+                PreparedBatch deletes = sql.batch(h, "conflicts_delete_object");
+                ids.forEach(id -> deletes.bind("tenant", tenant).bind("objectId", id).add());
+                deletes.execute();
+            }
+            if (rows.size() < options.pageSize()) {
+                break;
+            }
+            after = rows.get(rows.size() - 1).getValue();
+        }
+    }
+}

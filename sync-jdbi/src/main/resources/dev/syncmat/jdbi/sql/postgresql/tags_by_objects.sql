@@ -1,0 +1,3 @@
+SELECT object_id, tag
+FROM <s>sync_object_tags
+WHERE tenant_id = :tenant AND object_id = ANY(:keys)
