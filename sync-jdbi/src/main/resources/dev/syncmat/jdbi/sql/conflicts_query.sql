@@ -4,4 +4,4 @@ SELECT journal_seq, object_id, object_type, winner_op_id, loser_op_id, reason, c
 FROM <s>sync_conflicts
 WHERE tenant_id = :tenant
   /*filters*/
-ORDER BY journal_seq
+ORDER BY tenant_id, journal_seq

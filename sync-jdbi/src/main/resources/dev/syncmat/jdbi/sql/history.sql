@@ -2,4 +2,4 @@
 SELECT journal_seq, op_id, object_id, object_type, is_delete, vector_clock, payload, tags, client_timestamp, received_at
 FROM <s>sync_journal
 WHERE tenant_id = :tenant AND object_id = :objectId
-ORDER BY journal_seq
+ORDER BY tenant_id, object_id, journal_seq

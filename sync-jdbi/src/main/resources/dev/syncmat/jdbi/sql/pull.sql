@@ -8,5 +8,5 @@ WHERE o.tenant_id = :tenant
   AND o.change_seq > :since
   AND o.change_seq <= :head
   /*scope*/
-ORDER BY o.change_seq
+ORDER BY o.tenant_id, o.change_seq
 LIMIT :limit

@@ -1,0 +1,85 @@
+package dev.syncmat.examples.cli;
+
+import dev.syncmat.core.json.SyncJson;
+import dev.syncmat.jdbi.ConflictCount;
+import dev.syncmat.jdbi.ConflictQuery;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code conflicts --db URL --tenant T [--object ID] [--from T] [--to T] [--stats]}: JSON lines of
+ * conflict records in journal order, or counts by reason and object type.
+ */
+@Command(name = "conflicts", mixinStandardHelpOptions = true,
+        description = "Print conflict records (JSON lines), or with --stats their counts by reason and object type.")
+final class ConflictsCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DbOptions db;
+
+    @Option(names = "--tenant", required = true, paramLabel = "TENANT", description = "Tenant.")
+    String tenant;
+
+    @Option(names = "--object", paramLabel = "ID", description = "Only this object's conflicts.")
+    String objectId;
+
+    @Option(names = "--from", paramLabel = "INSTANT", description = "Only conflicts created at or after, e.g. 2026-11-24T00:00:00Z.")
+    String from;
+
+    @Option(names = "--to", paramLabel = "INSTANT", description = "Only conflicts created before.")
+    String to;
+
+    @Option(names = "--stats", description = "Print counts by reason and object type instead of records.")
+    boolean stats;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        Instant fromInstant;
+        Instant toInstant;
+        try {
+            fromInstant = from == null ? null : Instant.parse(from);
+            toInstant = to == null ? null : Instant.parse(to);
+        } catch (DateTimeParseException e) {
+            spec.commandLine().getErr().println("error: --from/--to must be ISO-8601 instants such as 2026-11-24T00:00:00Z");
+            return 2;
+        }
+        try (DbOptions.Opened opened = db.open(1)) {
+            if (stats) {
+                for (ConflictCount c : opened.store().conflictCounts(tenant)) {
+                    out.println(SyncJson.write(g -> {
+                        g.writeStartObject();
+                        g.writeStringField("reason", c.reason().name());
+                        g.writeStringField("objectType", c.objectType());
+                        g.writeNumberField("count", c.count());
+                        g.writeEndObject();
+                    }));
+                }
+            } else {
+                opened.store().conflicts(tenant, new ConflictQuery(objectId, fromInstant, toInstant), c -> out.println(SyncJson.write(g -> {
+                    g.writeStartObject();
+                    g.writeNumberField("journalSeq", c.journalSeq());
+                    g.writeStringField("objectId", c.objectId());
+                    g.writeStringField("objectType", c.objectType());
+                    g.writeStringField("winnerOpId", c.winnerOpId());
+                    g.writeStringField("loserOpId", c.loserOpId());
+                    g.writeStringField("reason", c.reason().name());
+                    g.writeStringField("createdAt", c.createdAt().toString());
+                    g.writeEndObject();
+                })));
+            }
+        }
+        out.flush();
+        return 0;
+    }
+}

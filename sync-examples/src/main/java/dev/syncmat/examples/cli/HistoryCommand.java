@@ -1,0 +1,58 @@
+package dev.syncmat.examples.cli;
+
+import dev.syncmat.core.json.SyncJson;
+import dev.syncmat.core.merge.Conflict;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+/** {@code history --db URL --tenant T --object ID}: one JSON line per journal entry of the object. */
+@Command(name = "history", mixinStandardHelpOptions = true,
+        description = "Print the journal entries of one object, in order, with their outcomes (JSON lines).")
+final class HistoryCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DbOptions db;
+
+    @Option(names = "--tenant", required = true, paramLabel = "TENANT", description = "Tenant of the object.")
+    String tenant;
+
+    @Option(names = "--object", required = true, paramLabel = "ID", description = "Object id.")
+    String objectId;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        SyncJson json = SyncJson.create();
+        try (DbOptions.Opened opened = db.open(1)) {
+            opened.store().history(tenant, objectId, e -> out.println(SyncJson.write(g -> {
+                g.writeStartObject();
+                g.writeNumberField("journalSeq", e.journalSeq());
+                g.writeStringField("opId", e.op().opId());
+                g.writeStringField("outcome", e.outcome().wireName());
+                g.writeStringField("receivedAt", e.receivedAt().toString());
+                g.writeArrayFieldStart("conflicts");
+                for (Conflict c : e.conflicts()) {
+                    g.writeStartObject();
+                    g.writeStringField("winnerOpId", c.winnerOpId());
+                    g.writeStringField("loserOpId", c.loserOpId());
+                    g.writeStringField("reason", c.reason().name());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+                g.writeFieldName("op");
+                json.writeOp(g, e.op(), null);
+                g.writeEndObject();
+            })));
+        }
+        out.flush();
+        return 0;
+    }
+}
