@@ -12,6 +12,9 @@ final class DbOptions {
             description = "jdbc:h2:... or jdbc:postgresql://... (credentials in the URL or --user/--password).")
     String url;
 
+    /** The embedded default of {@code serve}: an H2 file database under ./sync-data. */
+    static final String DEFAULT_H2 = "jdbc:h2:./sync-data/sync";
+
     @Option(names = "--user", paramLabel = "USER", description = "Database user.")
     String user;
 
