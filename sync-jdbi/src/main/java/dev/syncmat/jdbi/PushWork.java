@@ -8,7 +8,6 @@ import dev.syncmat.core.merge.OpIdReusedException;
 import dev.syncmat.core.merge.Outcome;
 import dev.syncmat.core.op.Op;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -55,8 +54,7 @@ final class PushWork {
         Map<String, ObjectState> states = new HashMap<>();
         before.forEach((id, o) -> states.put(id, o.state()));
         LinkedHashMap<String, ObjectState> changed = new LinkedHashMap<>();
-        PreparedBatch journal = sql.batch(h, "journal_insert");
-        PreparedBatch conflicts = sql.batch(h, "conflicts_insert");
+        Writes writes = new Writes(h, sql, tenant, now);
         List<OpResult> results = new ArrayList<>(ops.size());
         Set<String> applied = new HashSet<>();
         for (Op op : ops) {
@@ -66,9 +64,10 @@ final class PushWork {
             }
             journalSeq++;
             ApplyResult r = engine.apply(states.get(op.objectId()), op);
-            Rows.bindJournal(journal, tenant, journalSeq, op, now);
+            writes.journal(journalSeq, op);
             for (Conflict c : r.conflicts()) {
-                Conflicts.bind(conflicts, tenant, journalSeq, c, r.state().objectType(), now);
+                writes.conflict(new ConflictRecord(journalSeq, c.objectId(), r.state().objectType(), c.winnerOpId(),
+                        c.loserOpId(), c.reason(), now.toInstant()));
             }
             if (r.outcome().changed()) {
                 states.put(op.objectId(), r.state());
@@ -78,18 +77,11 @@ final class PushWork {
             results.add(new OpResult(op.opId(), r.outcome()));
         }
 
-        if (journal.size() > 0) {
-            journal.execute();
-        }
-        if (conflicts.size() > 0) {
-            conflicts.execute();
-        }
-        ObjectWriter writer = new ObjectWriter(h, sql, tenant, now);
         for (ObjectState state : changed.values()) {
             Rows.StoredObject old = before.get(state.objectId());
-            writer.write(state, old == null ? null : old.state(), ++changeSeq);
+            writes.object(state, old == null ? null : old.state(), ++changeSeq, false);
         }
-        writer.flush();
+        writes.flush();
         if (journalSeq != counters[0]) {
             Tenants.update(h, sql, tenant, journalSeq, changeSeq);
         }

@@ -7,7 +7,6 @@ import dev.syncmat.core.merge.MaterializedObject;
 import dev.syncmat.core.merge.MergeEngine;
 import dev.syncmat.core.merge.ObjectState;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -47,6 +46,8 @@ final class ReplayWork {
     private long objects;
     private long conflicts;
     private long changeSeq;
+    // Every stored id up to here has been checked against the journal.
+    private String checkedUpTo = "";
 
     /** The replay of one object in progress. */
     private static final class Replayed {
@@ -112,7 +113,7 @@ final class ReplayWork {
                 break;
             }
         }
-        removeOrphans();
+        removeOrphans(checkedUpTo, null, Set.of());
         if (rebuild && changeSeq != counters[1]) {
             Tenants.update(h, sql, tenant, counters[0], changeSeq);
         }
@@ -129,9 +130,7 @@ final class ReplayWork {
         Map<String, Rows.StoredObject> stored = Rows.objectsByIds(h, sql, engine, tenant, ids);
         Map<String, List<ConflictRecord>> storedConflicts = Rows.conflictsByObjects(h, sql, tenant, ids);
         Map<String, Set<String>> storedTags = Rows.tagsByObjects(h, sql, tenant, ids);
-        ObjectWriter writer = rebuild ? new ObjectWriter(h, sql, tenant, now) : null;
-        PreparedBatch conflictDeletes = rebuild ? sql.batch(h, "conflicts_delete_object") : null;
-        PreparedBatch conflictInserts = rebuild ? sql.batch(h, "conflicts_insert") : null;
+        Writes writes = rebuild ? new Writes(h, sql, tenant, now) : null;
         for (Replayed r : finished) {
             objects++;
             conflicts += r.conflicts.size();
@@ -147,78 +146,65 @@ final class ReplayWork {
             if (objectDiffers) {
                 changed.add(r.objectId);
                 if (rebuild) {
-                    writer.write(r.state, s == null ? null : s.state(), ++changeSeq, true);
+                    writes.object(r.state, s == null ? null : s.state(), ++changeSeq, true);
                 }
             }
             if (conflictsDiffer) {
                 conflictsChanged.add(r.objectId);
                 if (rebuild) {
-                    conflictDeletes.bind("tenant", tenant).bind("objectId", r.objectId).add();
-                    for (ConflictRecord c : r.conflicts) {
-                        conflictInserts.bind("tenant", tenant).bind("journalSeq", c.journalSeq())
-                                .bind("winnerOpId", c.winnerOpId()).bind("loserOpId", c.loserOpId())
-                                .bind("objectId", c.objectId()).bind("objectType", c.objectType())
-                                .bind("reason", c.reason().name()).bind("createdAt", Rows.utc(c.createdAt())).add();
-                    }
+                    writes.deleteConflicts(r.objectId);
+                    r.conflicts.forEach(writes::conflict);
                 }
             }
         }
         if (rebuild) {
-            writer.flush();
-            if (conflictDeletes.size() > 0) {
-                conflictDeletes.execute();
-            }
-            if (conflictInserts.size() > 0) {
-                conflictInserts.execute();
-            }
+            writes.flush();
+        }
+        String upTo = finished.get(finished.size() - 1).objectId;
+        removeOrphans(checkedUpTo, upTo, ids);
+        checkedUpTo = upTo;
+    }
+
+    /**
+     * Rows of objects and conflicts with ids in (after, upTo] (upTo null: no bound) that are not
+     * in {@code journaled}: no journal entry explains them. They are reported, and deleted by a
+     * rebuild (with their tags and conflicts). The journal is read in the same id order, so
+     * checking each page's range finds every such row exactly once.
+     */
+    private void removeOrphans(String after, String upTo, Set<String> journaled) {
+        Writes writes = new Writes(h, sql, tenant, now);
+        for (String id : idsInRange("object_ids_in_range", after, upTo, journaled)) {
+            changed.add(id);
+            writes.deleteObject(id);
+        }
+        for (String id : idsInRange("conflict_object_ids_in_range", after, upTo, journaled)) {
+            conflictsChanged.add(id);
+            writes.deleteConflicts(id);
+        }
+        if (rebuild) {
+            writes.flush();
         }
     }
 
-    /** Rows of objects and conflicts that no journal entry explains: reported, and deleted by a rebuild. */
-    private void removeOrphans() {
-        long after = 0;
+    private List<String> idsInRange(String statement, String after, String upTo, Set<String> journaled) {
+        List<String> orphans = new ArrayList<>();
+        String text = sql.text(statement).replace("/*upTo*/", upTo == null ? "" : sql.text("range_up_to").strip());
+        String from = after;
         while (true) {
-            List<long[]> seqs = new ArrayList<>();
-            List<String> ids = new ArrayList<>();
-            sql.query(h, "orphan_objects_page").bind("tenant", tenant).bind("afterSeq", after).bind("limit", options.pageSize())
-                    .map((rs, ctx) -> Map.entry(rs.getString("object_id"), rs.getLong("change_seq")))
-                    .forEach(e -> {
-                        ids.add(e.getKey());
-                        seqs.add(new long[] {e.getValue()});
-                    });
-            changed.addAll(ids);
-            if (rebuild && !ids.isEmpty()) {
-                PreparedBatch objectsDelete = sql.batch(h, "object_delete");
-                PreparedBatch tagsDelete = sql.batch(h, "tags_delete");
-                for (String id : ids) {
-                    objectsDelete.bind("tenant", tenant).bind("objectId", id).add();
-                    tagsDelete.bind("tenant", tenant).bind("objectId", id).add();
+            var q = sql.queryText(h, text).bind("tenant", tenant).bind("after", from).bind("limit", options.pageSize());
+            if (upTo != null) {
+                q.bind("upTo", upTo);
+            }
+            List<String> ids = q.map((rs, ctx) -> rs.getString("object_id")).list();
+            for (String id : ids) {
+                if (!journaled.contains(id)) {
+                    orphans.add(id);
                 }
-                objectsDelete.execute();
-                tagsDelete.execute();
             }
             if (ids.size() < options.pageSize()) {
-                break;
+                return orphans;
             }
-            after = seqs.get(seqs.size() - 1)[0];
-        }
-        after = 0;
-        while (true) {
-            List<Map.Entry<String, Long>> rows = sql.query(h, "orphan_conflicts_page").bind("tenant", tenant)
-                    .bind("afterSeq", after).bind("limit", options.pageSize())
-                    .map((rs, ctx) -> Map.entry(rs.getString("object_id"), rs.getLong("journal_seq"))).list();
-            Set<String> ids = new LinkedHashSet<>();
-            rows.forEach(e -> ids.add(e.getKey()));
-            conflictsChanged.addAll(ids);
-            if (rebuild && !ids.isEmpty()) {
-                PreparedBatch deletes = sql.batch(h, "conflicts_delete_object");
-                ids.forEach(id -> deletes.bind("tenant", tenant).bind("objectId", id).add());
-                deletes.execute();
-            }
-            if (rows.size() < options.pageSize()) {
-                break;
-            }
-            after = rows.get(rows.size() - 1).getValue();
+            from = ids.get(ids.size() - 1);
         }
     }
 }

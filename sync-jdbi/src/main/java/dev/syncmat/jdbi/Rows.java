@@ -6,7 +6,6 @@ import dev.syncmat.core.merge.ObjectState;
 import dev.syncmat.core.op.Op;
 import dev.syncmat.core.op.Payload;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -61,16 +60,6 @@ final class Rows {
                 .map((rs, ctx) -> journalEntry(rs))
                 .forEach(e -> found.put(e.op().opId(), e));
         return found;
-    }
-
-    static void bindJournal(PreparedBatch b, String tenant, long journalSeq, Op op, OffsetDateTime receivedAt) {
-        b.bind("tenant", tenant).bind("journalSeq", journalSeq).bind("opId", op.opId()).bind("objectId", op.objectId())
-                .bind("objectType", op.objectType()).bind("isDelete", op.isDelete()).bind("clock", op.clock().toJson())
-                .bind("payload", op.payload() == null ? null : op.payload().json())
-                .bind("tags", StoredForms.tagsJson(op.tags()))
-                .bind("clientTimestamp", StoredForms.timestamp(op.timestamp()))
-                .bind("receivedAt", receivedAt)
-                .add();
     }
 
     /** The winner op of a stored object row. */
@@ -134,22 +123,5 @@ final class Rows {
                 StoredForms.parseTags(rs.getString("tags")), payload == null ? null : Payload.ofCanonicalJson(payload),
                 deleted, StoredForms.parseClock(rs.getString("vector_clock")),
                 StoredForms.parseClock(rs.getString("context_clock")), rs.getString("winner_op_id"), rs.getInt("head_count"));
-    }
-
-    static void bindObject(PreparedBatch b, String tenant, ObjectState s, long changeSeq, OffsetDateTime updatedAt) {
-        Op w = s.winner();
-        b.bind("tenant", tenant).bind("objectId", s.objectId()).bind("objectType", w.objectType())
-                .bind("payload", w.payload() == null ? null : w.payload().json())
-                .bind("isTombstone", w.isDelete())
-                .bind("clock", w.clock().toJson())
-                .bind("context", s.context().toJson())
-                .bind("winnerOpId", w.opId())
-                .bind("winnerTimestamp", StoredForms.timestamp(w.timestamp()))
-                .bind("tags", StoredForms.tagsJson(w.tags()))
-                .bind("headCount", s.headCount())
-                .bind("otherHeads", StoredForms.otherHeadsJson(s))
-                .bind("changeSeq", changeSeq)
-                .bind("updatedAt", updatedAt)
-                .add();
     }
 }

@@ -1,3 +1,4 @@
-SELECT journal_seq, object_id, object_type, winner_op_id, loser_op_id, reason, created_at
-FROM <s>sync_conflicts
-WHERE tenant_id = :tenant AND object_id = ANY(:keys)
+-- One index range per object id (see journal_by_op_ids).
+SELECT c.journal_seq, c.object_id, c.object_type, c.winner_op_id, c.loser_op_id, c.reason, c.created_at
+FROM unnest(CAST(:keys AS text[])) AS keys(k)
+CROSS JOIN LATERAL (SELECT * FROM <s>sync_conflicts x WHERE x.tenant_id = :tenant AND x.object_id = keys.k OFFSET 0) c

@@ -1,0 +1,110 @@
+package dev.syncmat.jdbi;
+
+import dev.syncmat.core.merge.ObjectState;
+import dev.syncmat.core.op.Op;
+import org.jdbi.v3.core.Handle;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+
+import static dev.syncmat.jdbi.RowBatch.bool;
+import static dev.syncmat.jdbi.RowBatch.int4;
+import static dev.syncmat.jdbi.RowBatch.int8;
+import static dev.syncmat.jdbi.RowBatch.text;
+import static dev.syncmat.jdbi.RowBatch.timestamp;
+
+/**
+ * Everything a push or a rebuild writes, queued and then sent with one statement (PostgreSQL) or
+ * one JDBC batch (H2) per kind of row. Rows of objects whose winner's tags did not change leave
+ * the tag table alone.
+ */
+final class Writes {
+    private final Handle h;
+    private final Sql sql;
+    private final String tenant;
+    private final OffsetDateTime now;
+    private final boolean upsert;
+
+    private final RowBatch journal = new RowBatch("journal_insert", int8("journalSeq"), text("opId"), text("objectId"),
+            text("objectType"), bool("isDelete"), text("clock"), text("payload"), text("tags"), text("clientTimestamp"),
+            timestamp("receivedAt"));
+    private final RowBatch conflicts = new RowBatch("conflicts_insert", int8("journalSeq"), text("winnerOpId"),
+            text("loserOpId"), text("objectId"), text("objectType"), text("reason"), timestamp("createdAt"));
+    private final RowBatch objectInserts;
+    private final RowBatch objectUpdates;
+    private final RowBatch tagDeletes = new RowBatch("tags_delete", text("objectId"));
+    private final RowBatch tagInserts = new RowBatch("tags_insert", text("objectId"), text("tag"));
+    private final RowBatch conflictDeletes = new RowBatch("conflicts_delete_object", text("objectId"));
+    private final RowBatch objectDeletes = new RowBatch("object_delete", text("objectId"));
+
+    Writes(Handle h, Sql sql, String tenant, OffsetDateTime now) {
+        this.h = h;
+        this.sql = sql;
+        this.tenant = tenant;
+        this.now = now;
+        // PostgreSQL writes new and changed objects with one upsert; H2 with an insert and an update batch.
+        this.upsert = sql.dialect() == Dialect.POSTGRESQL;
+        this.objectInserts = objectBatch(upsert ? "objects_upsert" : "objects_insert");
+        this.objectUpdates = upsert ? objectInserts : objectBatch("objects_update");
+    }
+
+    private static RowBatch objectBatch(String statement) {
+        return new RowBatch(statement, text("objectId"), text("objectType"), text("payload"), bool("isTombstone"),
+                text("clock"), text("context"), text("winnerOpId"), text("winnerTimestamp"), text("tags"),
+                int4("headCount"), text("otherHeads"), int8("changeSeq"), timestamp("updatedAt"));
+    }
+
+    void journal(long journalSeq, Op op) {
+        journal.add(journalSeq, op.opId(), op.objectId(), op.objectType(), op.isDelete(), op.clock().toJson(),
+                op.payload() == null ? null : op.payload().json(), StoredForms.tagsJson(op.tags()),
+                StoredForms.timestamp(op.timestamp()), now);
+    }
+
+    void conflict(ConflictRecord c) {
+        conflicts.add(c.journalSeq(), c.winnerOpId(), c.loserOpId(), c.objectId(), c.objectType(), c.reason().name(),
+                Rows.utc(c.createdAt()));
+    }
+
+    /**
+     * Queues the write of {@code state}, replacing {@code before} (null for a new object). With
+     * {@code rewriteTags} the object's tag rows are replaced whatever they hold (a rebuild cannot
+     * trust them); otherwise only when the winner's tags changed.
+     */
+    void object(ObjectState state, ObjectState before, long changeSeq, boolean rewriteTags) {
+        var w = state.winner();
+        (before == null ? objectInserts : objectUpdates).add(state.objectId(), w.objectType(),
+                w.payload() == null ? null : w.payload().json(), w.isDelete(), w.clock().toJson(), state.context().toJson(),
+                w.opId(), StoredForms.timestamp(w.timestamp()), StoredForms.tagsJson(w.tags()), state.headCount(),
+                StoredForms.otherHeadsJson(state), changeSeq, now);
+        List<String> oldTags = before == null ? List.of() : before.tags();
+        if (rewriteTags || !oldTags.equals(state.tags())) {
+            if (rewriteTags || !oldTags.isEmpty()) {
+                tagDeletes.add(state.objectId());
+            }
+            for (String tag : state.tags()) {
+                tagInserts.add(state.objectId(), tag);
+            }
+        }
+    }
+
+    /** Queues the removal of an object's conflict records. */
+    void deleteConflicts(String objectId) {
+        conflictDeletes.add(objectId);
+    }
+
+    /** Queues the removal of an object row with its tags and conflicts. */
+    void deleteObject(String objectId) {
+        objectDeletes.add(objectId);
+        tagDeletes.add(objectId);
+        conflictDeletes.add(objectId);
+    }
+
+    /** Sends everything queued, deletes before inserts. */
+    void flush() {
+        for (RowBatch b : upsert
+                ? List.of(conflictDeletes, tagDeletes, objectDeletes, journal, conflicts, objectInserts, tagInserts)
+                : List.of(conflictDeletes, tagDeletes, objectDeletes, journal, conflicts, objectUpdates, objectInserts, tagInserts)) {
+            b.execute(h, sql, tenant);
+        }
+    }
+}
