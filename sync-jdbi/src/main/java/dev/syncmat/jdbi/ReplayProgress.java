@@ -5,7 +5,7 @@ package dev.syncmat.jdbi;
  *
  * @param journalOps journal entries read so far
  * @param objects    objects finished so far
- * @param changed    objects found different so far (object state or conflict records)
+ * @param changed    distinct objects found different so far (state, conflict records, or both)
  */
 public record ReplayProgress(long journalOps, long objects, long changed) {
 }

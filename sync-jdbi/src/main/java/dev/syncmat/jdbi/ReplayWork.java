@@ -46,6 +46,7 @@ final class ReplayWork {
     private long objects;
     private long conflicts;
     private long changeSeq;
+    private long differing;
     // Every stored id up to here has been checked against the journal.
     private String checkedUpTo = "";
 
@@ -108,7 +109,7 @@ final class ReplayWork {
                 afterObject = tail.op().objectId();
                 afterSeq = tail.journalSeq();
             }
-            options.progress().accept(new ReplayProgress(journalOps, objects, changed.size() + conflictsChanged.size()));
+            options.progress().accept(new ReplayProgress(journalOps, objects, differing));
             if (last) {
                 break;
             }
@@ -143,6 +144,9 @@ final class ReplayWork {
             before.sort(CONFLICT_ORDER);
             r.conflicts.sort(CONFLICT_ORDER);
             boolean conflictsDiffer = !before.equals(r.conflicts);
+            if (objectDiffers || conflictsDiffer) {
+                differing++;
+            }
             if (objectDiffers) {
                 changed.add(r.objectId);
                 if (rebuild) {
@@ -175,10 +179,13 @@ final class ReplayWork {
         Writes writes = new Writes(h, sql, tenant, now);
         for (String id : idsInRange("object_ids_in_range", after, upTo, journaled)) {
             changed.add(id);
+            differing++;
             writes.deleteObject(id);
         }
         for (String id : idsInRange("conflict_object_ids_in_range", after, upTo, journaled)) {
-            conflictsChanged.add(id);
+            if (conflictsChanged.add(id) && !changed.contains(id)) {
+                differing++;
+            }
             writes.deleteConflicts(id);
         }
         if (rebuild) {

@@ -75,6 +75,31 @@ final class SchemaMigrator {
         }
     }
 
+    /** The latest migration this library ships. */
+    static int latestVersion() {
+        String last = MIGRATIONS.get(MIGRATIONS.size() - 1);
+        return Integer.parseInt(last.substring(1, last.indexOf("__")));
+    }
+
+    /** The highest applied version, 0 when the version table does not exist. */
+    static int installedVersion(Handle h, Sql sql) {
+        try {
+            Integer v = h.createQuery(sql.text("version_max")).configure(SqlStatements.class, Sql::plain)
+                    .mapTo(Integer.class).one();
+            return v == null ? 0 : v;
+        } catch (org.jdbi.v3.core.JdbiException e) {
+            java.sql.SQLException cause = StoreException.findSqlException(e);
+            String state = cause == null ? null : cause.getSQLState();
+            // 42P01 / 3F000: PostgreSQL's undefined table or schema; 42S0x, 4210x, 90079: H2's.
+            if ("42P01".equals(state) || "42S02".equals(state) || "42S04".equals(state) || "42102".equals(state)
+                    || "42103".equals(state) || "42104".equals(state)
+                    || "3F000".equals(state) || "90079".equals(state)) {
+                return 0;
+            }
+            throw e;
+        }
+    }
+
     private static List<Integer> apply(Handle h, Dialect dialect, Clock clock) {
         Sql sql = new Sql(dialect, null);
         execute(h, sql.text("version_table"));

@@ -12,8 +12,10 @@ import java.sql.SQLException;
  * <p>{@link #isRetryable()} is true when the same call can simply be made again (pushes are
  * idempotent by op id, so retrying a push whose commit outcome is unknown is safe). The SQLSTATE
  * classes treated as retryable are 08 (connection), 40 (transaction rollback, deadlock,
- * serialization), 53 (insufficient resources), 57P01..57P03 (administrator shutdown, crash) and
- * H2's 90067 (connection broken).
+ * serialization), 53 (insufficient resources), 55P03 (lock not available, e.g. a push that gave up
+ * waiting for its tenant during a rebuild), 57014 (statement timeout or cancel),
+ * 57P01..57P03 (administrator shutdown, crash) and H2's 90067 (connection broken) and HYT00
+ * (lock timeout).
  */
 public class StoreException extends SyncException {
     private static final long serialVersionUID = 1L;
@@ -61,7 +63,9 @@ public class StoreException extends SyncException {
             return e instanceof JdbiException && findSqlException(e) == null && e.getCause() instanceof java.io.IOException;
         }
         return state.startsWith("08") || state.startsWith("40") || state.startsWith("53")
-                || state.equals("57P01") || state.equals("57P02") || state.equals("57P03") || state.equals("90067");
+                || state.equals("55P03") || state.equals("57014")
+                || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")
+                || state.equals("90067") || state.equals("HYT00");
     }
 
     private static String firstLine(String s) {

@@ -59,7 +59,7 @@ public final class SyncProtocol {
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!name.equals("ops")) {
-                throw new InvalidInputException(name, "unknown field \"" + name + "\" in a push body");
+                throw new InvalidInputException(name, "unknown field \"" + name + "\" in a push body (it takes only \"ops\")");
             }
         }
         JsonNode ops = root.get("ops");
@@ -87,7 +87,7 @@ public final class SyncProtocol {
         if (!root.isObject()) {
             throw new InvalidInputException("body", "body must be a JSON object");
         }
-        checkFields(root, PULL_FIELDS, "a pull body");
+        checkFields(root, PULL_FIELDS, "", "a pull body");
         String cursor = null;
         JsonNode c = root.get("sinceCursor");
         if (c != null && !c.isNull()) {
@@ -110,17 +110,17 @@ public final class SyncProtocol {
             if (!s.isObject()) {
                 throw new InvalidInputException("scope", "scope must be an object with types, ids and tags");
             }
-            checkFields(s, SCOPE_FIELDS, "a scope");
+            checkFields(s, SCOPE_FIELDS, "scope.", "a scope");
             scope = new Scope(strings(s, "types"), strings(s, "ids"), strings(s, "tags"));
         }
         return new PullRequest(cursor, scope, limit);
     }
 
-    private static void checkFields(JsonNode node, Set<String> known, String what) {
+    private static void checkFields(JsonNode node, Set<String> known, String path, String what) {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!known.contains(name)) {
-                throw new InvalidInputException(name, "unknown field \"" + name + "\" in " + what);
+                throw new InvalidInputException(path + name, "unknown field \"" + path + name + "\" in " + what);
             }
         }
     }

@@ -85,6 +85,20 @@ public final class SyncStore {
     }
 
     /**
+     * The schema version installed in the database: 0 when the tables were never created, and
+     * {@link #latestSchemaVersion()} when {@link #migrate()} has nothing left to do. For health
+     * checks and for tools that must not create tables.
+     */
+    public int schemaVersion() {
+        return withHandle("reading the schema version", h -> SchemaMigrator.installedVersion(h, sql(h)));
+    }
+
+    /** The newest schema version this library ships. */
+    public static int latestSchemaVersion() {
+        return SchemaMigrator.latestVersion();
+    }
+
+    /**
      * Pushes a batch of ops for one tenant in one transaction: every op is journaled and merged, or
      * (on any error) nothing is written. Re-sent ops are {@code duplicate}s.
      *

@@ -50,6 +50,13 @@ public final class StrictJson {
         if (nl >= 0) {
             msg = msg.substring(0, nl);
         }
+        if (msg.startsWith("Trailing token")) {
+            msg = "unexpected content after the JSON value";
+        }
+        int source = msg.indexOf("[Source:");
+        if (source >= 0) {
+            msg = msg.substring(0, source).strip();
+        }
         if (e.getLocation() != null && e.getLocation().getColumnNr() > 0) {
             msg += " (at column " + e.getLocation().getColumnNr() + ")";
         }

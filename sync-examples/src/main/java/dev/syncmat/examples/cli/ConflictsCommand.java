@@ -54,7 +54,7 @@ final class ConflictsCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("error: --from/--to must be ISO-8601 instants such as 2026-11-24T00:00:00Z");
             return 2;
         }
-        try (DbOptions.Opened opened = db.open(1)) {
+        try (DbOptions.Opened opened = db.open(1, DbOptions.Tables.REQUIRE)) {
             if (stats) {
                 for (ConflictCount c : opened.store().conflictCounts(tenant)) {
                     out.println(SyncJson.write(g -> {

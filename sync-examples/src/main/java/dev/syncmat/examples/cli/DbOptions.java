@@ -2,6 +2,7 @@ package dev.syncmat.examples.cli;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.syncmat.core.merge.MergePolicy;
 import dev.syncmat.jdbi.SyncStore;
 import org.jdbi.v3.core.Jdbi;
 import picocli.CommandLine.Option;
@@ -24,6 +25,10 @@ final class DbOptions {
     @Option(names = "--schema", paramLabel = "SCHEMA", description = "Schema holding the sync tables (default: the connection's).")
     String schema;
 
+    @Option(names = "--policy", paramLabel = "POLICY",
+            description = "Merge policy of the store: delete-wins (default) or update-wins. Must match the service's.")
+    String policy;
+
     /** An open database; closing it closes the pool. */
     record Opened(HikariDataSource dataSource, Jdbi jdbi, SyncStore store) implements AutoCloseable {
         @Override
@@ -32,8 +37,23 @@ final class DbOptions {
         }
     }
 
-    /** Opens a small pool, builds the store and creates the schema if the database is empty. */
+    /** What opening does about the tables. */
+    enum Tables {
+        /** Create or upgrade them (commands that write, as the issue of push and pull asks). */
+        MIGRATE,
+        /** Require them: read-only tools must not create tables in a mistyped schema. */
+        REQUIRE,
+        /** Leave them alone (the migrate command itself). */
+        IGNORE
+    }
+
+    /** Opens a small pool, builds the store and creates or upgrades the tables. */
     Opened open(int poolSize) {
+        return open(poolSize, Tables.MIGRATE);
+    }
+
+    /** Opens a small pool and builds the store, doing {@code tables} about the tables. */
+    Opened open(int poolSize, Tables tables) {
         if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("--db must be an H2 (jdbc:h2:...) or PostgreSQL (jdbc:postgresql:...) URL");
         }
@@ -55,8 +75,16 @@ final class DbOptions {
             if (schema != null) {
                 builder.schema(schema);
             }
+            if (policy != null) {
+                builder.mergePolicy(MergePolicy.byId(policy));
+            }
             SyncStore store = builder.build();
-            store.migrate();
+            if (tables == Tables.MIGRATE) {
+                store.migrate();
+            } else if (tables == Tables.REQUIRE && store.schemaVersion() < SyncStore.latestSchemaVersion()) {
+                throw new IllegalStateException("no sync tables (or an older version of them) in " + url
+                        + (schema == null ? "" : " schema " + schema) + "; create them with: sync-cli migrate --db ...");
+            }
             return new Opened(ds, jdbi, store);
         } catch (RuntimeException e) {
             ds.close();

@@ -31,7 +31,7 @@ final class HistoryCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         SyncJson json = SyncJson.create();
-        try (DbOptions.Opened opened = db.open(1)) {
+        try (DbOptions.Opened opened = db.open(1, DbOptions.Tables.REQUIRE)) {
             opened.store().history(tenant, objectId, e -> out.println(SyncJson.write(g -> {
                 g.writeStartObject();
                 g.writeNumberField("journalSeq", e.journalSeq());

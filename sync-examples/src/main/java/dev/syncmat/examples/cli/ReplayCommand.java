@@ -1,7 +1,6 @@
 package dev.syncmat.examples.cli;
 
 import dev.syncmat.core.json.SyncJson;
-import dev.syncmat.core.merge.MergePolicy;
 import dev.syncmat.jdbi.ReplayMode;
 import dev.syncmat.jdbi.ReplayOptions;
 import dev.syncmat.jdbi.ReplayReport;
@@ -15,8 +14,9 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 /**
- * {@code replay --db URL --tenant T --mode verify|rebuild}: recomputes the tenant's objects and
- * conflicts from the journal; prints one JSON report, progress on stderr.
+ * {@code replay --db URL --tenant T --mode verify|rebuild [--policy P]}: recomputes the tenant's
+ * objects and conflicts from the journal with the store's (or the given) merge policy; prints one
+ * JSON report, progress on stderr. A verify that finds differences exits with 4.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = "Verify or rebuild a tenant's objects and conflicts from its journal; prints one JSON report.")
@@ -33,10 +33,6 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--mode", required = true, paramLabel = "MODE", description = "verify (write nothing) or rebuild.")
     String mode;
 
-    @Option(names = "--policy", paramLabel = "POLICY",
-            description = "Replay with this merge policy (delete-wins or update-wins) instead of the default delete-wins.")
-    String policy;
-
     @Option(names = "--page-size", defaultValue = "1000", paramLabel = "N", description = "Journal entries per round trip.")
     int pageSize;
 
@@ -50,7 +46,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         ReplayOptions options;
         try {
-            options = new ReplayOptions(m, policy == null ? null : MergePolicy.byId(policy), pageSize,
+            options = new ReplayOptions(m, null, pageSize,
                     p -> {
                         err.println("replay: " + p.journalOps() + " journal ops, " + p.objects() + " objects, "
                                 + p.changed() + " differing");
@@ -61,8 +57,11 @@ final class ReplayCommand implements Callable<Integer> {
             return 2;
         }
         ReplayReport report;
-        try (DbOptions.Opened opened = db.open(1)) {
+        try (DbOptions.Opened opened = db.open(1, DbOptions.Tables.REQUIRE)) {
             report = opened.store().replay(tenant, options);
+        }
+        if (report.journalOps() == 0) {
+            err.println("warning: tenant \"" + tenant + "\" has no journal entries");
         }
         spec.commandLine().getOut().println(SyncJson.write(g -> {
             g.writeStartObject();
@@ -83,6 +82,7 @@ final class ReplayCommand implements Callable<Integer> {
             g.writeStringField("policy", report.policy());
             g.writeEndObject();
         }));
-        return 0;
+        // Like diff: a verify that found differences exits with its own code, for scripts.
+        return m == ReplayMode.VERIFY && !report.consistent() ? SyncCli.EXIT_DIFFERENCES : 0;
     }
 }

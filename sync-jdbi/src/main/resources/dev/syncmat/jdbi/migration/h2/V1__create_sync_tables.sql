@@ -1,13 +1,14 @@
 -- syncmat schema, version 1 (H2).
 -- Creates only the library's own tables. Every key and index starts with tenant_id, so the schema
 -- can be sharded by tenant. CHARACTER VARYING without a length has no practical limit; the
--- library checks lengths itself (see Limits).
+-- library checks lengths itself (see Limits). H2 commits each DDL statement on its own, so the
+-- statements are idempotent: a migration that failed half-way completes when run again.
 -- Payloads, clocks and tags are stored as canonical JSON text so they come back
 -- byte for byte and nothing has to be re-parsed to merge or serve them.
 
 -- Per-tenant counters. Locking a tenant's row serializes its pushes, so journal and change
 -- sequence numbers become visible in the order they were assigned.
-CREATE TABLE sync_tenants (
+CREATE TABLE IF NOT EXISTS sync_tenants (
     tenant_id   CHARACTER VARYING NOT NULL,
     journal_seq BIGINT NOT NULL,
     change_seq  BIGINT NOT NULL,
@@ -15,7 +16,7 @@ CREATE TABLE sync_tenants (
 );
 
 -- Every accepted op, in arrival order. Never updated or deleted by the library.
-CREATE TABLE sync_journal (
+CREATE TABLE IF NOT EXISTS sync_journal (
     tenant_id        CHARACTER VARYING NOT NULL,
     journal_seq      BIGINT NOT NULL,
     op_id            CHARACTER VARYING NOT NULL,
@@ -30,11 +31,11 @@ CREATE TABLE sync_journal (
     CONSTRAINT sync_journal_pk PRIMARY KEY (tenant_id, journal_seq),
     CONSTRAINT sync_journal_op_uk UNIQUE (tenant_id, op_id)
 );
-CREATE INDEX sync_journal_object_ix ON sync_journal (tenant_id, object_id, journal_seq);
+CREATE INDEX IF NOT EXISTS sync_journal_object_ix ON sync_journal (tenant_id, object_id, journal_seq);
 
 -- The materialized state of every object: the winner's fields for clients, the other heads for
 -- the next merge, and the change sequence that pulls page on.
-CREATE TABLE sync_objects (
+CREATE TABLE IF NOT EXISTS sync_objects (
     tenant_id        CHARACTER VARYING NOT NULL,
     object_id        CHARACTER VARYING NOT NULL,
     object_type      CHARACTER VARYING NOT NULL,
@@ -51,19 +52,19 @@ CREATE TABLE sync_objects (
     updated_at       TIMESTAMP WITH TIME ZONE NOT NULL,
     CONSTRAINT sync_objects_pk PRIMARY KEY (tenant_id, object_id)
 );
-CREATE UNIQUE INDEX sync_objects_change_ix ON sync_objects (tenant_id, change_seq);
+CREATE UNIQUE INDEX IF NOT EXISTS sync_objects_change_ix ON sync_objects (tenant_id, change_seq);
 
 -- The winner's tags of every object, for pulls scoped by tag.
-CREATE TABLE sync_object_tags (
+CREATE TABLE IF NOT EXISTS sync_object_tags (
     tenant_id CHARACTER VARYING NOT NULL,
     object_id CHARACTER VARYING NOT NULL,
     tag       CHARACTER VARYING NOT NULL,
     CONSTRAINT sync_object_tags_pk PRIMARY KEY (tenant_id, object_id, tag)
 );
-CREATE INDEX sync_object_tags_tag_ix ON sync_object_tags (tenant_id, tag, object_id);
+CREATE INDEX IF NOT EXISTS sync_object_tags_tag_ix ON sync_object_tags (tenant_id, tag, object_id);
 
 -- One row per pair of concurrent heads that met, with the journal position that caused it.
-CREATE TABLE sync_conflicts (
+CREATE TABLE IF NOT EXISTS sync_conflicts (
     tenant_id    CHARACTER VARYING NOT NULL,
     journal_seq  BIGINT NOT NULL,
     winner_op_id CHARACTER VARYING NOT NULL,
@@ -74,5 +75,5 @@ CREATE TABLE sync_conflicts (
     created_at   TIMESTAMP WITH TIME ZONE NOT NULL,
     CONSTRAINT sync_conflicts_pk PRIMARY KEY (tenant_id, journal_seq, winner_op_id, loser_op_id)
 );
-CREATE INDEX sync_conflicts_object_ix ON sync_conflicts (tenant_id, object_id, journal_seq);
-CREATE INDEX sync_conflicts_time_ix ON sync_conflicts (tenant_id, created_at);
+CREATE INDEX IF NOT EXISTS sync_conflicts_object_ix ON sync_conflicts (tenant_id, object_id, journal_seq);
+CREATE INDEX IF NOT EXISTS sync_conflicts_time_ix ON sync_conflicts (tenant_id, created_at);

@@ -1,0 +1,143 @@
+package dev.syncmat.examples.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.syncmat.core.json.SyncJson;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The store commands of the CLI against an H2 file database: their JSON output and exit codes. */
+class StoreCommandsTest {
+    @TempDir
+    Path dir;
+
+    private String db() {
+        return "jdbc:h2:" + dir.resolve("db").toAbsolutePath();
+    }
+
+    private Path acmeOps() throws IOException {
+        List<String> lines = Files.readAllLines(Path.of("..", "samples", "notes.jsonl"), StandardCharsets.UTF_8).stream()
+                .filter(l -> l.contains("\"acme\"")).collect(Collectors.toList());
+        Path file = dir.resolve("acme.jsonl");
+        Files.write(file, lines, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    private static JsonNode json(String line) {
+        return SyncJson.parseTree(line, "output");
+    }
+
+    private long rows(String table) {
+        return Jdbi.create(db()).withHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + table).mapTo(Long.class).one());
+    }
+
+    @Test
+    void pushPrintsOneLinePerBatchAndARerunIsAllDuplicates() throws IOException {
+        Path ops = acmeOps();
+        CliRunner.Result first = CliRunner.run("push", "--db", db(), "--tenant", "acme", "--input", ops.toString(), "--batch", "4");
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        List<String> lines = first.out().lines().toList();
+        assertThat(lines).hasSize(3);
+        assertThat(json(lines.get(0)).get("results")).hasSize(4);
+        assertThat(json(lines.get(0)).get("serverCursor").isTextual()).isTrue();
+        assertThat(json(lines.get(2)).get("results").get(1).get("outcome").textValue()).isEqualTo("duplicate");
+
+        CliRunner.Result again = CliRunner.run("push", "--db", db(), "--tenant", "acme", "--input", ops.toString());
+        assertThat(again.exitCode()).isZero();
+        assertThat(json(again.out().strip()).get("results").findValuesAsText("outcome")).containsOnly("duplicate");
+        assertThat(rows("sync_journal")).isEqualTo(9);
+    }
+
+    @Test
+    void pushValidatesTheWholeFileBeforeWritingAnything() throws IOException {
+        Path ops = acmeOps();
+        List<String> lines = Files.readAllLines(ops, StandardCharsets.UTF_8);
+        lines.add("{\"opId\":\"bad\",\"objectId\":\"o\",\"objectType\":\"t\",\"kind\":\"upsert\",\"clock\":{\"a\":1}}");
+        Files.write(ops, lines, StandardCharsets.UTF_8);
+        CliRunner.Result r = CliRunner.run("push", "--db", db(), "--tenant", "acme", "--input", ops.toString(), "--batch", "2");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).contains("line 11").contains("field \"kind\"").contains("\"upsert\"");
+        assertThat(CliRunner.run("migrate", "--db", db()).exitCode()).isZero();
+        assertThat(rows("sync_journal")).isZero();
+    }
+
+    @Test
+    void pullPrintsOnePageAndFiltersByScope() throws IOException {
+        CliRunner.run("push", "--db", db(), "--tenant", "acme", "--input", acmeOps().toString());
+        JsonNode page = json(CliRunner.run("pull", "--db", db(), "--tenant", "acme", "--limit", "2").out().strip());
+        assertThat(page.get("objects")).hasSize(2);
+        assertThat(page.get("hasMore").booleanValue()).isTrue();
+        JsonNode rest = json(CliRunner.run("pull", "--db", db(), "--tenant", "acme", "--since",
+                page.get("serverCursor").textValue()).out().strip());
+        assertThat(rest.get("objects")).hasSize(1);
+        assertThat(rest.get("hasMore").booleanValue()).isFalse();
+        JsonNode tasks = json(CliRunner.run("pull", "--db", db(), "--tenant", "acme", "--type", "task").out().strip());
+        assertThat(tasks.get("objects").findValuesAsText("objectId")).containsExactly("task-7");
+        CliRunner.Result foreign = CliRunner.run("pull", "--db", db(), "--tenant", "globex", "--since", page.get("serverCursor").textValue());
+        assertThat(foreign.exitCode()).isEqualTo(1);
+        assertThat(foreign.err()).contains("sinceCursor").contains("another tenant");
+    }
+
+    @Test
+    void replayVerifyReportsATamperedObjectAndRebuildRepairsIt() throws IOException {
+        CliRunner.run("push", "--db", db(), "--tenant", "acme", "--input", acmeOps().toString());
+        CliRunner.Result clean = CliRunner.run("replay", "--db", db(), "--tenant", "acme", "--mode", "verify");
+        assertThat(clean.exitCode()).isZero();
+        JsonNode report = json(clean.out().strip());
+        assertThat(report.get("mode").textValue()).isEqualTo("verify");
+        assertThat(report.get("journalOps").intValue()).isEqualTo(9);
+        assertThat(report.get("objects").intValue()).isEqualTo(3);
+        assertThat(report.get("changed")).isEmpty();
+        assertThat(report.get("conflicts").intValue()).isEqualTo(2);
+        assertThat(clean.err()).contains("replay: 9 journal ops");
+
+        Jdbi.create(db()).useHandle(h -> h.execute("UPDATE sync_objects SET payload = '0' WHERE object_id = 'task-7'"));
+        CliRunner.Result dirty = CliRunner.run("replay", "--db", db(), "--tenant", "acme", "--mode", "verify");
+        assertThat(dirty.exitCode()).isEqualTo(4);
+        assertThat(json(dirty.out().strip()).get("changed").get(0).textValue()).isEqualTo("task-7");
+        CliRunner.Result rebuild = CliRunner.run("replay", "--db", db(), "--tenant", "acme", "--mode", "rebuild");
+        assertThat(rebuild.exitCode()).isZero();
+        assertThat(json(rebuild.out().strip()).get("changed").get(0).textValue()).isEqualTo("task-7");
+        assertThat(CliRunner.run("replay", "--db", db(), "--tenant", "acme", "--mode", "verify").exitCode()).isZero();
+
+        CliRunner.Result otherPolicy = CliRunner.run("replay", "--db", db(), "--tenant", "acme", "--mode", "verify",
+                "--policy", "update-wins");
+        assertThat(otherPolicy.exitCode()).isEqualTo(4);
+        assertThat(json(otherPolicy.out().strip()).get("changed").get(0).textValue()).isEqualTo("note-2");
+    }
+
+    @Test
+    void historyAndConflictsPrintJsonLines() throws IOException {
+        CliRunner.run("push", "--db", db(), "--tenant", "acme", "--input", acmeOps().toString());
+        List<String> history = CliRunner.run("history", "--db", db(), "--tenant", "acme", "--object", "note-2").out().lines().toList();
+        assertThat(history).hasSize(3);
+        assertThat(history.stream().map(l -> json(l).get("opId").textValue())).containsExactly("phone-3", "laptop-2", "tablet-1");
+        assertThat(history.stream().map(l -> json(l).get("outcome").textValue())).containsExactly("applied", "applied", "merged");
+
+        List<String> conflicts = CliRunner.run("conflicts", "--db", db(), "--tenant", "acme").out().lines().toList();
+        assertThat(conflicts.stream().map(l -> json(l).get("reason").textValue())).containsExactly("PAYLOAD_ORDER", "DELETE_WINS");
+        assertThat(CliRunner.run("conflicts", "--db", db(), "--tenant", "acme", "--object", "note-2").out().lines()).hasSize(1);
+        List<String> stats = CliRunner.run("conflicts", "--db", db(), "--tenant", "acme", "--stats").out().lines().toList();
+        assertThat(stats).containsExactly("{\"reason\":\"DELETE_WINS\",\"objectType\":\"note\",\"count\":1}",
+                "{\"reason\":\"PAYLOAD_ORDER\",\"objectType\":\"note\",\"count\":1}");
+    }
+
+    @Test
+    void readOnlyCommandsDoNotCreateTables() {
+        CliRunner.Result r = CliRunner.run("replay", "--db", db(), "--tenant", "acme", "--mode", "verify");
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.err()).contains("no sync tables").contains("sync-cli migrate");
+        assertThat(CliRunner.run("migrate", "--db", db()).out().strip()).isEqualTo("{\"applied\":[1],\"version\":1}");
+        assertThat(CliRunner.run("migrate", "--db", db()).out().strip()).isEqualTo("{\"applied\":[],\"version\":1}");
+    }
+}

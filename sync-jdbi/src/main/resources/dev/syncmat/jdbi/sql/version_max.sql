@@ -1,0 +1,1 @@
+SELECT MAX(version) FROM <s>sync_schema_version
