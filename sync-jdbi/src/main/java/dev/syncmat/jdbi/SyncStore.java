@@ -46,6 +46,8 @@ import java.util.function.Consumer;
  * again may help. Thread-safe; create one per database and share it.
  */
 public final class SyncStore {
+    private static final String SAVEPOINT = "syncmat_push";
+
     private final Jdbi jdbi;
     private final Options options;
     private volatile Sql sql;
@@ -115,15 +117,16 @@ public final class SyncStore {
     /**
      * Pushes inside the caller's open transaction on {@code handle} (or in a new one when none is
      * open), so that the service's own writes and the push commit or roll back together. The push
-     * holds the tenant's counter row lock until that transaction ends; keep it short. On a
-     * {@link StoreException} the caller must roll back.
+     * holds the tenant's counter row lock until that transaction ends; keep it short. On an
+     * {@link InvalidInputException} the push has taken back what it did (the caller's transaction
+     * stays usable); on a {@link StoreException} the caller must roll back.
      */
     public PushResult push(Handle handle, String tenantId, List<Op> ops) {
         checkPush(tenantId, ops);
         HandleCallback<PushResult, RuntimeException> work =
                 h -> PushWork.push(h, sql(h), options.engine(), tenantId, ops, Rows.utc(options.clock().instant()));
         try {
-            return handle.isInTransaction() ? work.withHandle(handle) : handle.inTransaction(work);
+            return handle.isInTransaction() ? inSavepoint(handle, work) : handle.inTransaction(work);
         } catch (SyncException e) {
             throw e;
         } catch (JdbiException e) {
@@ -349,6 +352,24 @@ public final class SyncStore {
             sql = s;
         }
         return s;
+    }
+
+    /**
+     * Runs {@code work} in the caller's transaction behind a savepoint, so that input rejected
+     * half-way (an op id reused with other content is only found after the tenant's counter row was
+     * created and locked) leaves nothing behind when the caller commits anyway.
+     */
+    private static <T> T inSavepoint(Handle handle, HandleCallback<T, RuntimeException> work) {
+        handle.savepoint(SAVEPOINT);
+        T result;
+        try {
+            result = work.withHandle(handle);
+        } catch (InvalidInputException e) {
+            handle.rollbackToSavepoint(SAVEPOINT);
+            throw e;
+        }
+        handle.releaseSavepoint(SAVEPOINT);
+        return result;
     }
 
     private <T> T inTransaction(String doing, HandleCallback<T, RuntimeException> work) {
