@@ -77,7 +77,11 @@ final class Sql {
         return h.prepareBatch(text(name)).configure(SqlStatements.class, Sql::plain);
     }
 
+    // One shared parser: it caches what it has parsed (parsing is JDBI's most expensive step per
+    // statement) and is thread-safe.
+    private static final ColonPrefixSqlParser PARSER = new ColonPrefixSqlParser();
+
     static void plain(SqlStatements c) {
-        c.setTemplateEngine(TemplateEngine.NOP).setSqlParser(new ColonPrefixSqlParser());
+        c.setTemplateEngine(TemplateEngine.NOP).setSqlParser(PARSER);
     }
 }
