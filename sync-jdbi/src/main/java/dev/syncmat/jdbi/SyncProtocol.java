@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.syncmat.core.InvalidInputException;
 import dev.syncmat.core.json.SyncJson;
+import dev.syncmat.core.merge.Conflict;
 import dev.syncmat.core.merge.MaterializedObject;
 import dev.syncmat.core.op.InvalidOpException;
 import dev.syncmat.core.op.Op;
@@ -161,6 +162,72 @@ public final class SyncProtocol {
         g.writeEndArray();
         g.writeStringField("serverCursor", result.serverCursor());
         g.writeEndObject();
+    }
+
+    /**
+     * Writes one history entry: {@code {"journalSeq":..,"opId":..,"outcome":..,"receivedAt":..,
+     * "conflicts":[{"winnerOpId":..,"loserOpId":..,"reason":..}],"op":{..}}}.
+     */
+    public void write(JsonGenerator g, HistoryEntry e) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("journalSeq", e.journalSeq());
+        g.writeStringField("opId", e.op().opId());
+        g.writeStringField("outcome", e.outcome().wireName());
+        g.writeStringField("receivedAt", e.receivedAt().toString());
+        g.writeArrayFieldStart("conflicts");
+        for (Conflict c : e.conflicts()) {
+            g.writeStartObject();
+            g.writeStringField("winnerOpId", c.winnerOpId());
+            g.writeStringField("loserOpId", c.loserOpId());
+            g.writeStringField("reason", c.reason().name());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeFieldName("op");
+        json.writeOp(g, e.op(), null);
+        g.writeEndObject();
+    }
+
+    /**
+     * Writes one conflict record: {@code {"journalSeq":..,"objectId":..,"objectType":..,
+     * "winnerOpId":..,"loserOpId":..,"reason":..,"createdAt":..}}.
+     */
+    public void write(JsonGenerator g, ConflictRecord c) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("journalSeq", c.journalSeq());
+        g.writeStringField("objectId", c.objectId());
+        g.writeStringField("objectType", c.objectType());
+        g.writeStringField("winnerOpId", c.winnerOpId());
+        g.writeStringField("loserOpId", c.loserOpId());
+        g.writeStringField("reason", c.reason().name());
+        g.writeStringField("createdAt", c.createdAt().toString());
+        g.writeEndObject();
+    }
+
+    /**
+     * A replay report: {@code {"mode":..,"journalOps":N,"objects":N,"changed":[..],"conflicts":N,
+     * "conflictsChanged":[..],"policy":..}}.
+     */
+    public String write(ReplayReport report) {
+        return SyncJson.write(g -> {
+            g.writeStartObject();
+            g.writeStringField("mode", report.mode().wireName());
+            g.writeNumberField("journalOps", report.journalOps());
+            g.writeNumberField("objects", report.objects());
+            writeStrings(g, "changed", report.changed());
+            g.writeNumberField("conflicts", report.conflicts());
+            writeStrings(g, "conflictsChanged", report.conflictsChanged());
+            g.writeStringField("policy", report.policy());
+            g.writeEndObject();
+        });
+    }
+
+    private static void writeStrings(JsonGenerator g, String field, List<String> values) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (String v : values) {
+            g.writeString(v);
+        }
+        g.writeEndArray();
     }
 
     /** The pull response body. */

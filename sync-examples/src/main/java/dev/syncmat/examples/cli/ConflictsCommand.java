@@ -3,6 +3,7 @@ package dev.syncmat.examples.cli;
 import dev.syncmat.core.json.SyncJson;
 import dev.syncmat.jdbi.ConflictCount;
 import dev.syncmat.jdbi.ConflictQuery;
+import dev.syncmat.jdbi.SyncProtocol;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -66,17 +67,9 @@ final class ConflictsCommand implements Callable<Integer> {
                     }));
                 }
             } else {
-                opened.store().conflicts(tenant, new ConflictQuery(objectId, fromInstant, toInstant), c -> out.println(SyncJson.write(g -> {
-                    g.writeStartObject();
-                    g.writeNumberField("journalSeq", c.journalSeq());
-                    g.writeStringField("objectId", c.objectId());
-                    g.writeStringField("objectType", c.objectType());
-                    g.writeStringField("winnerOpId", c.winnerOpId());
-                    g.writeStringField("loserOpId", c.loserOpId());
-                    g.writeStringField("reason", c.reason().name());
-                    g.writeStringField("createdAt", c.createdAt().toString());
-                    g.writeEndObject();
-                })));
+                SyncProtocol protocol = SyncProtocol.create();
+                opened.store().conflicts(tenant, new ConflictQuery(objectId, fromInstant, toInstant),
+                        c -> out.println(SyncJson.write(g -> protocol.write(g, c))));
             }
         }
         out.flush();

@@ -1,7 +1,7 @@
 package dev.syncmat.examples.cli;
 
 import dev.syncmat.core.json.SyncJson;
-import dev.syncmat.core.merge.Conflict;
+import dev.syncmat.jdbi.SyncProtocol;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,27 +30,9 @@ final class HistoryCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        SyncJson json = SyncJson.create();
+        SyncProtocol protocol = SyncProtocol.create();
         try (DbOptions.Opened opened = db.open(1, DbOptions.Tables.REQUIRE)) {
-            opened.store().history(tenant, objectId, e -> out.println(SyncJson.write(g -> {
-                g.writeStartObject();
-                g.writeNumberField("journalSeq", e.journalSeq());
-                g.writeStringField("opId", e.op().opId());
-                g.writeStringField("outcome", e.outcome().wireName());
-                g.writeStringField("receivedAt", e.receivedAt().toString());
-                g.writeArrayFieldStart("conflicts");
-                for (Conflict c : e.conflicts()) {
-                    g.writeStartObject();
-                    g.writeStringField("winnerOpId", c.winnerOpId());
-                    g.writeStringField("loserOpId", c.loserOpId());
-                    g.writeStringField("reason", c.reason().name());
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
-                g.writeFieldName("op");
-                json.writeOp(g, e.op(), null);
-                g.writeEndObject();
-            })));
+            opened.store().history(tenant, objectId, e -> out.println(SyncJson.write(g -> protocol.write(g, e))));
         }
         out.flush();
         return 0;

@@ -1,6 +1,6 @@
 package dev.syncmat.examples.cli;
 
-import dev.syncmat.core.json.SyncJson;
+import dev.syncmat.jdbi.SyncProtocol;
 import dev.syncmat.jdbi.ReplayMode;
 import dev.syncmat.jdbi.ReplayOptions;
 import dev.syncmat.jdbi.ReplayReport;
@@ -63,25 +63,7 @@ final class ReplayCommand implements Callable<Integer> {
         if (report.journalOps() == 0) {
             err.println("warning: tenant \"" + tenant + "\" has no journal entries");
         }
-        spec.commandLine().getOut().println(SyncJson.write(g -> {
-            g.writeStartObject();
-            g.writeStringField("mode", report.mode().wireName());
-            g.writeNumberField("journalOps", report.journalOps());
-            g.writeNumberField("objects", report.objects());
-            g.writeArrayFieldStart("changed");
-            for (String id : report.changed()) {
-                g.writeString(id);
-            }
-            g.writeEndArray();
-            g.writeNumberField("conflicts", report.conflicts());
-            g.writeArrayFieldStart("conflictsChanged");
-            for (String id : report.conflictsChanged()) {
-                g.writeString(id);
-            }
-            g.writeEndArray();
-            g.writeStringField("policy", report.policy());
-            g.writeEndObject();
-        }));
+        spec.commandLine().getOut().println(SyncProtocol.create().write(report));
         // Like diff: a verify that found differences exits with its own code, for scripts.
         return m == ReplayMode.VERIFY && !report.consistent() ? SyncCli.EXIT_DIFFERENCES : 0;
     }

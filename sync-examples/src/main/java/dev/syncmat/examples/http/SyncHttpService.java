@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.syncmat.core.InvalidInputException;
 import dev.syncmat.core.json.SyncJson;
-import dev.syncmat.core.merge.Conflict;
 import dev.syncmat.jdbi.HistoryEntry;
 import dev.syncmat.jdbi.PullRequest;
 import dev.syncmat.jdbi.StoreException;
@@ -229,23 +228,7 @@ public final class SyncHttpService implements AutoCloseable {
         g.writeStringField("objectId", objectId);
         g.writeArrayFieldStart("entries");
         for (HistoryEntry e : entries) {
-            g.writeStartObject();
-            g.writeNumberField("journalSeq", e.journalSeq());
-            g.writeStringField("opId", e.op().opId());
-            g.writeStringField("outcome", e.outcome().wireName());
-            g.writeStringField("receivedAt", e.receivedAt().toString());
-            g.writeArrayFieldStart("conflicts");
-            for (Conflict c : e.conflicts()) {
-                g.writeStartObject();
-                g.writeStringField("winnerOpId", c.winnerOpId());
-                g.writeStringField("loserOpId", c.loserOpId());
-                g.writeStringField("reason", c.reason().name());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeFieldName("op");
-            json.writeOp(g, e.op(), null);
-            g.writeEndObject();
+            protocol.write(g, e);
         }
         g.writeEndArray();
         g.writeEndObject();
