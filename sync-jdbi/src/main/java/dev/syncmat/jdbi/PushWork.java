@@ -8,7 +8,9 @@ import dev.syncmat.core.merge.OpIdReusedException;
 import dev.syncmat.core.merge.Outcome;
 import dev.syncmat.core.op.Op;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.JdbiException;
 
+import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,22 +23,55 @@ import java.util.Set;
 
 /**
  * One push, inside a transaction the caller opened. Round trips: lock the tenant's counter row,
- * look up the batch's op ids in the journal, load the touched objects, then one batch per table.
- * Nothing is written before every op id has been checked for reuse.
+ * load the touched objects, then one statement (PostgreSQL) or one JDBC batch (H2) per table.
+ * Re-sent and reused op ids are found before anything stays written: H2 looks the batch's op ids
+ * up first; PostgreSQL writes optimistically behind a savepoint and, when the journal's unique
+ * index reports a known op id, rolls back to it and looks them up. Either way a rejected push
+ * leaves nothing behind, and the work per push is O(batch), whatever the journal's size.
  */
 final class PushWork {
     private PushWork() {
     }
 
+    private static final String OPTIMISTIC = "sync_push_new_ops";
+
     static PushResult push(Handle h, Sql sql, MergeEngine engine, String tenant, List<Op> ops, OffsetDateTime now) {
         long[] counters = Tenants.lock(h, sql, tenant);
-        long journalSeq = counters[0];
-        long changeSeq = counters[1];
-
+        if (sql.dialect() == Dialect.POSTGRESQL) {
+            // Most pushes carry only new ops. Write them as such, first the journal rows, and let the
+            // unique index on (tenant_id, op_id) prove it; only when it objects (a re-sent op, or an op
+            // id reused) roll back to here and take the path that looks the op ids up first. This
+            // saves a round trip and an index probe per op on every ordinary push.
+            h.savepoint(OPTIMISTIC);
+            try {
+                PushResult result = apply(h, sql, engine, tenant, ops, now, counters, Map.of());
+                h.releaseSavepoint(OPTIMISTIC);
+                return result;
+            } catch (JdbiException e) {
+                if (!isOpIdCollision(e)) {
+                    throw e;
+                }
+                h.rollbackToSavepoint(OPTIMISTIC);
+            }
+        }
         Set<String> opIds = new LinkedHashSet<>();
         ops.forEach(op -> opIds.add(op.opId()));
-        Map<String, Rows.JournalEntry> journaled = Rows.journalByOpIds(h, sql, tenant, opIds);
+        return apply(h, sql, engine, tenant, ops, now, counters, Rows.journalByOpIds(h, sql, tenant, opIds));
+    }
 
+    private static boolean isOpIdCollision(JdbiException e) {
+        SQLException cause = StoreException.findSqlException(e);
+        return cause != null && "23505".equals(cause.getSQLState()) && String.valueOf(cause.getMessage()).contains("sync_journal_op_uk");
+    }
+
+    /**
+     * Merges and writes the batch, given the journal entries of those of its op ids that were seen
+     * before ({@code journaled}). The journal rows are written first.
+     */
+    private static PushResult apply(Handle h, Sql sql, MergeEngine engine, String tenant, List<Op> ops,
+                                    OffsetDateTime now, long[] counters, Map<String, Rows.JournalEntry> journaled) {
+        long journalSeq = counters[0];
+        long changeSeq = counters[1];
         Map<String, Op> firstInBatch = new HashMap<>();
         Set<String> objectIds = new LinkedHashSet<>();
         for (Op op : ops) {

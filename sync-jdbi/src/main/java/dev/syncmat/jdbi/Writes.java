@@ -99,11 +99,11 @@ final class Writes {
         conflictDeletes.add(objectId);
     }
 
-    /** Sends everything queued, deletes before inserts. */
+    /** Sends everything queued: the journal rows first (a push relies on it), deletes before inserts. */
     void flush() {
         for (RowBatch b : upsert
-                ? List.of(conflictDeletes, tagDeletes, objectDeletes, journal, conflicts, objectInserts, tagInserts)
-                : List.of(conflictDeletes, tagDeletes, objectDeletes, journal, conflicts, objectUpdates, objectInserts, tagInserts)) {
+                ? List.of(journal, conflictDeletes, tagDeletes, objectDeletes, conflicts, objectInserts, tagInserts)
+                : List.of(journal, conflictDeletes, tagDeletes, objectDeletes, conflicts, objectUpdates, objectInserts, tagInserts)) {
             b.execute(h, sql, tenant);
         }
     }
