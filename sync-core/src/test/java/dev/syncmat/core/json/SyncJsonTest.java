@@ -226,6 +226,15 @@ class SyncJsonTest {
     }
 
     @Test
+    void timestampsAtTheEdgesOfTheRangeRoundTrip() {
+        for (String t : List.of("+999999999-12-31T23:59:59.999999999Z", "-999999999-01-01T00:00:00Z",
+                "+999999999-12-31T05:59:59+18:00", "-999999999-01-01T18:00:00+18:00")) {
+            Op op = json.readOp(with("timestamp", "\"" + t + "\""));
+            assertThat(json.readOp(json.writeOp(op))).as(t).isEqualTo(op);
+        }
+    }
+
+    @Test
     void deleteWithoutPayloadIsRead() {
         Op op = json.readOp(deleteWith(null));
         assertThat(op.isDelete()).isTrue();
@@ -290,6 +299,10 @@ class SyncJsonTest {
                 arguments("timestamp without offset", with("timestamp", "\"2026-11-24T10:00:00\""), "timestamp",
                         "but was \"2026-11-24T10:00:00\"", "c1-17"),
                 arguments("impossible date", with("timestamp", "\"2026-02-30T10:00:00Z\""), "timestamp", "2026-02-30", "c1-17"),
+                arguments("timestamp past the last year in UTC", with("timestamp", "\"+999999999-12-31T23:59:59-18:00\""),
+                        "timestamp", "timestamp must lie in the years -999999999 to 999999999 in UTC", "c1-17"),
+                arguments("timestamp before the first year in UTC", with("timestamp", "\"-999999999-01-01T00:00:00+00:01\""),
+                        "timestamp", "but was \"-999999999-01-01T00:00:00+00:01\"", "c1-17"),
                 arguments("number timestamp", with("timestamp", "1764000000"), "timestamp",
                         "timestamp must be an ISO-8601 string, but was a number", "c1-17"),
                 arguments("empty tenantId", with("tenantId", "\"\""), "tenantId", "tenantId must not be empty", "c1-17"),
