@@ -156,10 +156,15 @@ public final class SyncStore {
                 h -> PullWork.pull(h, sql(h), tenantId, since, request.scope(), limit));
     }
 
-    /** The current state of one object, if it has any op. */
+    /**
+     * The current state of one object, if it has any op.
+     *
+     * @throws InvalidInputException for a bad tenant id, or an object id holding U+0000 or an
+     *                               unpaired surrogate (no op can have it)
+     */
     public Optional<MaterializedObject> find(String tenantId, String objectId) {
         checkTenant(tenantId);
-        Objects.requireNonNull(objectId, "objectId");
+        checkObjectId(objectId);
         return withHandle("reading object \"" + objectId + "\"", h -> sql(h).query(h, "object_by_id")
                 .bind("tenant", tenantId).bind("objectId", objectId).map((rs, ctx) -> Rows.materialized(rs)).findOne());
     }
@@ -207,6 +212,8 @@ public final class SyncStore {
      * The journal entries of one object, in journal order, with the outcome each had and the
      * conflicts it caused (recomputed from the journal with the store's merge policy). Empty for an
      * unknown object. Costs one pass over the object's entries.
+     *
+     * @throws InvalidInputException as {@link #find} does
      */
     public List<HistoryEntry> history(String tenantId, String objectId) {
         List<HistoryEntry> entries = new ArrayList<>();
@@ -217,7 +224,7 @@ public final class SyncStore {
     /** Streams the history of one object to {@code sink}, in journal order, in constant memory. */
     public void history(String tenantId, String objectId, Consumer<HistoryEntry> sink) {
         checkTenant(tenantId);
-        Objects.requireNonNull(objectId, "objectId");
+        checkObjectId(objectId);
         inTransaction("reading the history of \"" + objectId + "\"", h -> {
             ObjectState[] state = new ObjectState[1];
             sql(h).query(h, "history").bind("tenant", tenantId).bind("objectId", objectId).setFetchSize(500)
@@ -234,6 +241,8 @@ public final class SyncStore {
     /**
      * Conflict records matching {@code query}, in journal order (records of one op ordered by
      * winner then loser op id, UTF-8).
+     *
+     * @throws InvalidInputException as {@link #find} does, for the query's object id
      */
     public List<ConflictRecord> conflicts(String tenantId, ConflictQuery query) {
         List<ConflictRecord> records = new ArrayList<>();
@@ -245,6 +254,9 @@ public final class SyncStore {
     public void conflicts(String tenantId, ConflictQuery query, Consumer<ConflictRecord> sink) {
         checkTenant(tenantId);
         Objects.requireNonNull(query, "query");
+        if (query.objectId() != null) {
+            checkObjectId(query.objectId());
+        }
         inTransaction("reading conflicts of tenant \"" + tenantId + "\"", h -> {
             Sql q = sql(h);
             StringBuilder filters = new StringBuilder();
@@ -330,6 +342,17 @@ public final class SyncStore {
         if (len > options.limits().maxIdLength()) {
             throw new InvalidInputException("tenantId", "tenantId must be at most " + options.limits().maxIdLength()
                     + " characters, but had " + len);
+        }
+    }
+
+    /**
+     * An object id to look up must be storable: pushes refuse U+0000 and unpaired surrogates, and
+     * PostgreSQL fails on U+0000 in a query rather than finding nothing.
+     */
+    private static void checkObjectId(String objectId) {
+        Objects.requireNonNull(objectId, "objectId");
+        if (Utf8Order.firstUnstorableChar(objectId) >= 0) {
+            throw new InvalidInputException("objectId", "objectId contains U+0000 or an unpaired surrogate");
         }
     }
 

@@ -256,6 +256,25 @@ class StoreBadInputTest {
     }
 
     @StoreTesting.OnBothDatabases
+    void anObjectIdThatCannotBeStoredIsRejectedByEveryRead(TestDatabases.Kind kind) {
+        StoreTesting.Fixture f = withData(kind);
+        // Such an id can never have been written (pushes refuse it); PostgreSQL cannot even compare
+        // text with U+0000, so the reads must refuse it before asking the database.
+        for (String id : List.of("doc\u00001", "\u0000", "doc-1\uD800", "\uDC00")) {
+            for (ThrowingCallable call : List.<ThrowingCallable>of(
+                    () -> f.store().find(T, id),
+                    () -> f.store().get(T, id),
+                    () -> f.store().history(T, id),
+                    () -> f.store().conflicts(T, ConflictQuery.object(id)))) {
+                InvalidInputException e = rejected(f, InvalidInputException.class, "objectId", call);
+                assertThat(e.getMessage()).startsWith("objectId");
+            }
+        }
+        assertThat(f.store().find(T, "doc-1")).isPresent();
+        assertThat(f.store().conflicts(T, ConflictQuery.object("doc-1"))).hasSize(1);
+    }
+
+    @StoreTesting.OnBothDatabases
     void aTenantIdOf255CodePointsIsFine(TestDatabases.Kind kind) {
         StoreTesting.Fixture f = withData(kind);
         String tenant = EMOJI.repeat(255);

@@ -33,7 +33,14 @@ public final class StrictJson {
      * @throws JsonProcessingException with Jackson's description of what is malformed
      */
     public static JsonNode readTree(String json) throws JsonProcessingException {
-        JsonNode node = MAPPER.readTree(json);
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(json);
+        } catch (NumberFormatException e) {
+            // Jackson reports a number whose exponent is beyond BigDecimal's range (1e99999999999,
+            // 1e-2147483648) this way rather than as a parse error.
+            throw new NumberOutOfRangeException(e);
+        }
         if (node == null || node.isMissingNode()) {
             throw new EmptyJsonException();
         }
@@ -69,6 +76,15 @@ public final class StrictJson {
 
         EmptyJsonException() {
             super("no JSON value in input", (JsonLocation) null);
+        }
+    }
+
+    /** Thrown by {@link #readTree} for a number whose exponent is beyond what an exact decimal can hold. */
+    public static final class NumberOutOfRangeException extends JsonProcessingException {
+        private static final long serialVersionUID = 1L;
+
+        NumberOutOfRangeException(NumberFormatException cause) {
+            super("number is out of range: its exponent is too large or too small", (JsonLocation) null, cause);
         }
     }
 }

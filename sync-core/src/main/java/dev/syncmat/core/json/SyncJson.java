@@ -20,7 +20,9 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -52,6 +54,9 @@ public final class SyncJson {
     private static final JsonFactory FACTORY = StrictJson.MAPPER.getFactory();
     private static final Set<String> OP_FIELDS = Set.of("opId", "objectId", "objectType", "kind", "clock", "payload",
             "tags", "timestamp", "tenantId");
+
+    private static final Instant MIN_TIMESTAMP = LocalDateTime.MIN.toInstant(ZoneOffset.UTC);
+    private static final Instant MAX_TIMESTAMP = LocalDateTime.MAX.toInstant(ZoneOffset.UTC);
 
     private final Limits limits;
 
@@ -223,12 +228,20 @@ public final class SyncJson {
         if (!node.isTextual()) {
             throw new InvalidOpException(opId, "timestamp", "timestamp must be an ISO-8601 string, but was " + typeName(node));
         }
+        Instant t;
         try {
-            return OffsetDateTime.parse(node.textValue(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            t = OffsetDateTime.parse(node.textValue(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
         } catch (DateTimeParseException e) {
             throw new InvalidOpException(opId, "timestamp", "timestamp must be an ISO-8601 date-time with offset, such as "
                     + "2026-11-24T10:00:00Z, but was \"" + abbreviate(node.textValue()) + "\"");
         }
+        // An offset can carry a date at the edge of the range past it in UTC, where the written form
+        // (always UTC) could no longer be read back.
+        if (t.isBefore(MIN_TIMESTAMP) || t.isAfter(MAX_TIMESTAMP)) {
+            throw new InvalidOpException(opId, "timestamp", "timestamp must lie in the years -999999999 to 999999999 in UTC, "
+                    + "but was \"" + abbreviate(node.textValue()) + "\"");
+        }
+        return t;
     }
 
     private static String optionalString(JsonNode node, String field, String opId) {

@@ -226,6 +226,15 @@ class SyncJsonTest {
     }
 
     @Test
+    void timestampsAtTheEdgesOfTheRangeRoundTrip() {
+        for (String t : List.of("+999999999-12-31T23:59:59.999999999Z", "-999999999-01-01T00:00:00Z",
+                "+999999999-12-31T05:59:59+18:00", "-999999999-01-01T18:00:00+18:00")) {
+            Op op = json.readOp(with("timestamp", "\"" + t + "\""));
+            assertThat(json.readOp(json.writeOp(op))).as(t).isEqualTo(op);
+        }
+    }
+
+    @Test
     void deleteWithoutPayloadIsRead() {
         Op op = json.readOp(deleteWith(null));
         assertThat(op.isDelete()).isTrue();
@@ -238,6 +247,12 @@ class SyncJsonTest {
                 arguments("not JSON", "hello", "op", "op is not valid JSON: ", null),
                 arguments("no text", "", "op", "op is not valid JSON: ", null),
                 arguments("two values", SPEC_OP + " {}", "op", "op is not valid JSON: ", null),
+                arguments("exponent beyond BigDecimal in payload", with("payload", "1e99999999999"), "op",
+                        "op is not valid JSON: number is out of range", null),
+                arguments("exponent beyond int in clock", with("clock", "{\"c1\":1e2147483648}"), "op",
+                        "op is not valid JSON: number is out of range", null),
+                arguments("scale beyond int in opId", with("opId", "1e-2147483648"), "op",
+                        "op is not valid JSON: number is out of range", null),
                 arguments("duplicate field", "{\"opId\":\"x\"," + SPEC_OP.substring(1), "op", "Duplicate field 'opId'", null),
                 arguments("an array", "[" + SPEC_OP + "]", "op", "op must be a JSON object, but was an array", null),
                 arguments("a string", "\"op\"", "op", "op must be a JSON object, but was a string", null),
@@ -284,6 +299,10 @@ class SyncJsonTest {
                 arguments("timestamp without offset", with("timestamp", "\"2026-11-24T10:00:00\""), "timestamp",
                         "but was \"2026-11-24T10:00:00\"", "c1-17"),
                 arguments("impossible date", with("timestamp", "\"2026-02-30T10:00:00Z\""), "timestamp", "2026-02-30", "c1-17"),
+                arguments("timestamp past the last year in UTC", with("timestamp", "\"+999999999-12-31T23:59:59-18:00\""),
+                        "timestamp", "timestamp must lie in the years -999999999 to 999999999 in UTC", "c1-17"),
+                arguments("timestamp before the first year in UTC", with("timestamp", "\"-999999999-01-01T00:00:00+00:01\""),
+                        "timestamp", "but was \"-999999999-01-01T00:00:00+00:01\"", "c1-17"),
                 arguments("number timestamp", with("timestamp", "1764000000"), "timestamp",
                         "timestamp must be an ISO-8601 string, but was a number", "c1-17"),
                 arguments("empty tenantId", with("tenantId", "\"\""), "tenantId", "tenantId must not be empty", "c1-17"),

@@ -172,7 +172,7 @@ class PayloadTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "   ", "{", "{\"a\":}", "{a:1}", "'x'", "[1,]", "{\"a\":1,}", "NaN", "01", "\"unterminated",
-            "tru", "[1 2]", "\"raw\ttab\""})
+            "tru", "[1 2]", "\"raw\ttab\"", "1e99999999999", "[1e-2147483648]", "{\"a\":1e2147483648}"})
     void invalidJsonIsRejected(String json) {
         assertThatThrownBy(() -> Payload.parse(json))
                 .isInstanceOfSatisfying(InvalidOpException.class, e -> {

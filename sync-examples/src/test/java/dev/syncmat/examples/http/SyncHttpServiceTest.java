@@ -235,6 +235,10 @@ class SyncHttpServiceTest {
         assertThat(send("GET", "/api/sync/v2/objects/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/history", "tok-b", null)
                 .body().get("entries")).isEmpty();
         assertThat(send("GET", "/health", null, null).body().get("status").textValue()).isEqualTo("ok");
+        // An id that cannot be stored is a client error, also where the database cannot compare it.
+        Response nul = send("GET", "/api/sync/v2/objects/a%00b/history", "tok-a", null);
+        assertThat(nul.status()).isEqualTo(400);
+        assertThat(nul.body().at("/error/field").textValue()).isEqualTo("objectId");
         assertThat(send("GET", "/api/sync/v2/nope", "tok-a", null).status()).isEqualTo(404);
         assertThat(send("GET", "/api/sync/v2/pull", "tok-a", null).status()).isEqualTo(405);
     }
