@@ -102,11 +102,23 @@ public final class DbBench {
 
         progress("push: " + ops + " ops through the store, batches of " + BATCH);
         long t0 = System.nanoTime();
-        for (int i = 0; i < workload.size(); i += BATCH) {
-            store.push(large, workload.subList(i, Math.min(workload.size(), i + BATCH)));
+        int batches = (workload.size() + BATCH - 1) / BATCH;
+        int tenth = Math.max(1, batches / 10);
+        double firstTenth = 0;
+        double lastTenth = 0;
+        for (int b = 0; b < batches; b++) {
+            long tb = System.nanoTime();
+            store.push(large, workload.subList(b * BATCH, Math.min(workload.size(), (b + 1) * BATCH)));
+            double s = seconds(tb);
+            if (b < tenth) {
+                firstTenth += s;
+            } else if (b >= batches - tenth) {
+                lastTenth += s;
+            }
         }
         double push = workload.size() / seconds(t0);
-        progress(String.format(Locale.ROOT, "push: %.0f ops/s (%d objects)", push, largeObjects));
+        progress(String.format(Locale.ROOT, "push: %.0f ops/s (%d objects); first tenth %.0f ops/s, last tenth %.0f ops/s",
+                push, largeObjects, tenth * BATCH / firstTenth, tenth * BATCH / lastTenth));
 
         progress("pull: " + PULL_CHANGES + " changes after a cursor, tenant with " + smallObjects + " objects");
         List<Op> smallWorkload = new ArrayList<>();
