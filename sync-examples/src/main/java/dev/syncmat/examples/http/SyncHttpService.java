@@ -47,6 +47,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class SyncHttpService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SyncHttpService.class);
     private static final String PREFIX = "/api/sync/v2/";
+    private static final long DRAIN_LIMIT = 64L * 1024 * 1024;
 
     private final SyncStore store;
     private final Map<String, String> tenantsByToken;
@@ -258,6 +259,7 @@ public final class SyncHttpService implements AutoCloseable {
         if (length != null) {
             try {
                 if (Long.parseLong(length.trim()) > maxBodyBytes) {
+                    drain(exchange);
                     throw tooLarge();
                 }
             } catch (NumberFormatException e) {
@@ -270,6 +272,7 @@ public final class SyncHttpService implements AutoCloseable {
             int n;
             while ((n = in.read(chunk)) > 0) {
                 if (buffer.size() + n > maxBodyBytes) {
+                    drain(exchange);
                     throw tooLarge();
                 }
                 buffer.write(chunk, 0, n);
@@ -280,6 +283,21 @@ public final class SyncHttpService implements AutoCloseable {
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(buffer.toByteArray())).toString();
         } catch (CharacterCodingException e) {
             throw new HttpError(400, "invalid_input", "body is not valid UTF-8", "body");
+        }
+    }
+
+    /**
+     * Reads and discards the rest of an oversized body (up to {@value #DRAIN_LIMIT} bytes) so the
+     * client, still sending, gets the 413 instead of a connection reset; beyond that the server
+     * closes the connection.
+     */
+    private static void drain(HttpExchange exchange) throws IOException {
+        InputStream in = exchange.getRequestBody();
+        byte[] chunk = new byte[65536];
+        long drained = 0;
+        int n;
+        while (drained < DRAIN_LIMIT && (n = in.read(chunk)) > 0) {
+            drained += n;
         }
     }
 
