@@ -106,7 +106,8 @@ public final class SyncStore {
      *
      * @throws InvalidInputException on a bad tenant id, an op over the limits, too many ops, or an
      *                               op id reused with other content (nothing written)
-     * @throws StoreException        when the database fails (nothing written)
+     * @throws StoreException        when the database fails (nothing written, unless the connection
+     *                               was lost during the commit: then the batch may be stored; retry)
      */
     public PushResult push(String tenantId, List<Op> ops) {
         checkPush(tenantId, ops);
