@@ -97,6 +97,7 @@ class PushCommandFaultTest {
         assertThat(killed.out()).as("nothing was pushed, so no result line").isEmpty();
         assertThat(killed.err())
                 .startsWith("error: batch of lines 1.." + BATCH + " ")
+                .contains("the connection was lost")
                 .contains("rolled back")
                 .contains("(retryable;")
                 .contains("re-run the command")
