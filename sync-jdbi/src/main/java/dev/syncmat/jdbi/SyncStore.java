@@ -154,7 +154,8 @@ public final class SyncStore {
         checkScope("scope.tags", request.scope().tags());
         long since = Cursors.decode(request.sinceCursor(), tenantId);
         return withHandle("pulling for tenant \"" + tenantId + "\"",
-                h -> PullWork.pull(h, sql(h), tenantId, since, request.scope(), limit));
+                h -> h.inTransaction(Dialect.snapshotIsolation(sql(h).dialect()),
+                        t -> PullWork.pull(t, sql(t), tenantId, since, request.scope(), limit)));
     }
 
     /** The current state of one object, if it has any op. */
