@@ -64,8 +64,11 @@ import java.util.function.Supplier;
  * <p>Followers pull by cursor into maps of their own until every writer has finished, then make
  * one more pass that started after the last push returned, so their maps must equal a full pull.
  * On the way they record anomalies: an object twice in one page, an object whose context went
- * back. Writers record anomalies in push results: results that do not list the batch's ops, a
- * first attempt that reported an op as {@code duplicate} (every op is new), a retry that found
+ * back. After every pass that ends up to date (the writers' too), the puller's map must cover
+ * every op whose push had returned before the pass began; an object whose context does not is a
+ * skipped change, even when a later change of the object would have hidden it from the final
+ * comparison. Writers record anomalies in push results: results that do not list the batch's ops,
+ * a first attempt that reported an op as {@code duplicate} (every op is new), a retry that found
  * only part of its batch stored.
  *
  * <p>The tenant must be empty when the run starts: the driver's model of the expected state (every
@@ -93,6 +96,8 @@ public final class LoadDriver {
     private final AtomicLong anomalyCount = new AtomicLong();
     private final List<PushRecord> records = Collections.synchronizedList(new ArrayList<>());
     private final Set<String> running = ConcurrentHashMap.newKeySet();
+    /** Per object, the merge of the clocks of every op whose push has returned: what a pull must show. */
+    private final Map<String, VectorClock> acknowledged = new ConcurrentHashMap<>();
     private final Model model;
 
     private LoadDriver(SyncStore store, Settings settings) {
@@ -318,7 +323,8 @@ public final class LoadDriver {
      */
     public Check check(Result result) {
         Map<String, MaterializedObject> stored = new HashMap<>();
-        PullRequest request = PullRequest.initial();
+        // The run's small page size, so that the full pull pages too.
+        PullRequest request = PullRequest.initial().withLimit(settings.pullLimit());
         while (true) {
             PullResponse page = store.pull(settings.tenant(), request);
             page.objects().forEach(o -> stored.put(o.objectId(), o));
@@ -423,8 +429,15 @@ public final class LoadDriver {
     private record Attempted<T>(T value, int attempts) {
     }
 
-    /** Pulls every page after {@code cursor}, calling {@code sink} per page; returns the new cursor, or null on failure. */
-    private String catchUp(String thread, String cursor, Consumer<PullResponse> sink) {
+    /**
+     * Pulls every page after {@code cursor}, calling {@code sink} per page, then checks that
+     * {@code objects} (what the caller holds after the pages) shows every op whose push returned
+     * before the first page was requested. Returns the new cursor, or null on failure.
+     */
+    private String catchUp(String thread, String cursor, Map<String, MaterializedObject> objects,
+                           Consumer<PullResponse> sink) {
+        // A pass that ends with hasMore = false has seen every change committed before it started.
+        Map<String, VectorClock> due = Map.copyOf(acknowledged);
         String at = cursor;
         while (true) {
             String since = at;
@@ -437,6 +450,15 @@ public final class LoadDriver {
             sink.accept(page.value());
             at = page.value().serverCursor();
             if (!page.value().hasMore()) {
+                due.forEach((objectId, clock) -> {
+                    MaterializedObject held = objects.get(objectId);
+                    ClockOrder order = held == null ? null : held.context().compare(clock);
+                    if (order != ClockOrder.AFTER && order != ClockOrder.EQUAL) {
+                        anomaly(thread + ": after pulling up to date, " + objectId + " has context "
+                                + (held == null ? "none" : held.context()) + ", but ops up to " + clock
+                                + " had been pushed before the pull started (a skipped change)");
+                    }
+                });
                 return at;
             }
         }
@@ -465,7 +487,7 @@ public final class LoadDriver {
                 }
                 // Like a client that syncs now and then: most pushes follow a pull, some do not.
                 if (k == 0 || random.nextInt(10) < 6) {
-                    String next = catchUp(actor, cursor, page -> page.objects().forEach(o -> pulled.put(o.objectId(), o)));
+                    String next = catchUp(actor, cursor, pulled, page -> page.objects().forEach(o -> pulled.put(o.objectId(), o)));
                     if (next == null) {
                         return null;
                     }
@@ -478,6 +500,7 @@ public final class LoadDriver {
                 }
                 checkResults(batch, pushed);
                 model.apply(batch);
+                batch.forEach(op -> acknowledged.merge(op.objectId(), op.clock(), VectorClock::merge));
                 pushes.incrementAndGet();
                 ops.addAndGet(batch.size());
                 if (settings.keepRecords()) {
@@ -564,7 +587,7 @@ public final class LoadDriver {
                 // Read before the pass: a pass that starts after the last push returned sees everything.
                 boolean last = writersLeft.getCount() == 0;
                 int[] changed = {0};
-                cursor = catchUp(name, cursor, page -> {
+                cursor = catchUp(name, cursor, seen, page -> {
                     Set<String> inPage = new HashSet<>();
                     for (MaterializedObject o : page.objects()) {
                         changed[0]++;
