@@ -186,18 +186,19 @@ public final class SyncStore {
      * a failure leaves everything as it was. Changed objects get new change sequence numbers above
      * every existing one, unchanged objects keep theirs, so a client's next pull with its old cursor
      * returns exactly the corrections. Rows of objects that have no journal entry are deleted
-     * (clients are not told). Verify runs in one repeatable-read transaction and writes nothing.
+     * (clients are not told). Verify runs in one transaction that reads a single snapshot
+     * (repeatable read on PostgreSQL, serializable on H2) and writes nothing.
      * Memory stays at about one page of journal entries plus the ids of differing objects.
      */
     public ReplayReport replay(String tenantId, ReplayOptions replayOptions) {
         checkTenant(tenantId);
         MergeEngine engine = replayOptions.policy() == null ? options.engine() : MergeEngine.of(replayOptions.policy());
-        TransactionIsolationLevel isolation = replayOptions.mode() == ReplayMode.VERIFY
-                ? TransactionIsolationLevel.REPEATABLE_READ
-                : TransactionIsolationLevel.READ_COMMITTED;
         try {
-            return jdbi.inTransaction(isolation, h -> new ReplayWork(h, sql(h), engine, tenantId, replayOptions,
-                    Rows.utc(options.clock().instant())).run());
+            // Verify compares the journal with the objects and conflicts: all read from one snapshot.
+            return jdbi.withHandle(h -> h.inTransaction(replayOptions.mode() == ReplayMode.VERIFY
+                            ? Dialect.snapshotIsolation(sql(h).dialect())
+                            : TransactionIsolationLevel.READ_COMMITTED,
+                    t -> new ReplayWork(t, sql(t), engine, tenantId, replayOptions, Rows.utc(options.clock().instant())).run()));
         } catch (SyncException e) {
             throw e;
         } catch (JdbiException e) {
