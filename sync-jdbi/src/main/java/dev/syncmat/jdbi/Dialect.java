@@ -1,6 +1,7 @@
 package dev.syncmat.jdbi;
 
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 import java.sql.SQLException;
 import java.util.Locale;
@@ -19,6 +20,15 @@ enum Dialect {
     /** Folder of dialect-specific SQL and migrations. */
     String directory() {
         return directory;
+    }
+
+    /**
+     * The isolation level whose transactions read every table from one snapshot taken at their first
+     * statement. PostgreSQL's repeatable read does; H2's snapshots a table only when a statement
+     * first reads it, so there it takes serializable (read-only transactions never fail with it).
+     */
+    static TransactionIsolationLevel snapshotIsolation(Dialect dialect) {
+        return dialect == H2 ? TransactionIsolationLevel.SERIALIZABLE : TransactionIsolationLevel.REPEATABLE_READ;
     }
 
     static Dialect of(Handle handle) {

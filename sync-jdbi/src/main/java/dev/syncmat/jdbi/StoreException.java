@@ -7,7 +7,9 @@ import java.sql.SQLException;
 
 /**
  * The database failed: connection lost, backend terminated, serialization failure, out of
- * resources. Whatever the store was doing was rolled back as a whole.
+ * resources. Whatever the store was doing was rolled back as a whole, with one exception: when the
+ * connection is lost while the commit is under way, the outcome is unknown (PostgreSQL reports a
+ * backend terminated right after committing as a failed commit), and the work may be stored.
  *
  * <p>{@link #isRetryable()} is true when the same call can simply be made again (pushes are
  * idempotent by op id, so retrying a push whose commit outcome is unknown is safe). The SQLSTATE

@@ -106,7 +106,8 @@ public final class SyncStore {
      *
      * @throws InvalidInputException on a bad tenant id, an op over the limits, too many ops, or an
      *                               op id reused with other content (nothing written)
-     * @throws StoreException        when the database fails (nothing written)
+     * @throws StoreException        when the database fails (nothing written, unless the connection
+     *                               was lost during the commit: then the batch may be stored; retry)
      */
     public PushResult push(String tenantId, List<Op> ops) {
         checkPush(tenantId, ops);
@@ -153,7 +154,8 @@ public final class SyncStore {
         checkScope("scope.tags", request.scope().tags());
         long since = Cursors.decode(request.sinceCursor(), tenantId);
         return withHandle("pulling for tenant \"" + tenantId + "\"",
-                h -> PullWork.pull(h, sql(h), tenantId, since, request.scope(), limit));
+                h -> h.inTransaction(Dialect.snapshotIsolation(sql(h).dialect()),
+                        t -> PullWork.pull(t, sql(t), tenantId, since, request.scope(), limit)));
     }
 
     /**
@@ -189,18 +191,19 @@ public final class SyncStore {
      * a failure leaves everything as it was. Changed objects get new change sequence numbers above
      * every existing one, unchanged objects keep theirs, so a client's next pull with its old cursor
      * returns exactly the corrections. Rows of objects that have no journal entry are deleted
-     * (clients are not told). Verify runs in one repeatable-read transaction and writes nothing.
+     * (clients are not told). Verify runs in one transaction that reads a single snapshot
+     * (repeatable read on PostgreSQL, serializable on H2) and writes nothing.
      * Memory stays at about one page of journal entries plus the ids of differing objects.
      */
     public ReplayReport replay(String tenantId, ReplayOptions replayOptions) {
         checkTenant(tenantId);
         MergeEngine engine = replayOptions.policy() == null ? options.engine() : MergeEngine.of(replayOptions.policy());
-        TransactionIsolationLevel isolation = replayOptions.mode() == ReplayMode.VERIFY
-                ? TransactionIsolationLevel.REPEATABLE_READ
-                : TransactionIsolationLevel.READ_COMMITTED;
         try {
-            return jdbi.inTransaction(isolation, h -> new ReplayWork(h, sql(h), engine, tenantId, replayOptions,
-                    Rows.utc(options.clock().instant())).run());
+            // Verify compares the journal with the objects and conflicts: all read from one snapshot.
+            return jdbi.withHandle(h -> h.inTransaction(replayOptions.mode() == ReplayMode.VERIFY
+                            ? Dialect.snapshotIsolation(sql(h).dialect())
+                            : TransactionIsolationLevel.READ_COMMITTED,
+                    t -> new ReplayWork(t, sql(t), engine, tenantId, replayOptions, Rows.utc(options.clock().instant())).run()));
         } catch (SyncException e) {
             throw e;
         } catch (JdbiException e) {

@@ -11,13 +11,17 @@ import java.nio.charset.StandardCharsets;
 @Command(name = "sync-cli", mixinStandardHelpOptions = true, version = "sync-cli 0.1.0",
         description = "Tools for the syncmat sync materialization library.",
         subcommands = {MaterializeCommand.class, MigrateCommand.class, PushCommand.class, PullCommand.class, ReplayCommand.class,
-                HistoryCommand.class, ConflictsCommand.class, ServeCommand.class, DemoCommand.class, BenchCommand.class})
+                HistoryCommand.class, ConflictsCommand.class, ServeCommand.class, DemoCommand.class, BenchCommand.class,
+                SoakCommand.class})
 public final class SyncCli {
     /** Exit code for invalid input data (a bad op, a bad cursor). */
     static final int EXIT_INVALID_INPUT = 1;
     /** Exit code for a database or environment failure. */
     static final int EXIT_FAILURE = 3;
-    /** Exit code of {@code replay --mode verify} when the stored state differs from the journal. */
+    /**
+     * Exit code of {@code replay --mode verify} when the stored state differs from the journal, and of
+     * {@code soak} when a run failed or the store disagrees with it.
+     */
     static final int EXIT_DIFFERENCES = 4;
 
     /** Runs the command line and exits with its code. */

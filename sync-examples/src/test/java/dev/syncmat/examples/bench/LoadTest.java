@@ -1,0 +1,168 @@
+package dev.syncmat.examples.bench;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.syncmat.core.merge.MaterializedObject;
+import dev.syncmat.core.merge.Materializer;
+import dev.syncmat.core.merge.ObjectState;
+import dev.syncmat.core.merge.Outcome;
+import dev.syncmat.core.op.Op;
+import dev.syncmat.jdbi.OpResult;
+import dev.syncmat.jdbi.PullRequest;
+import dev.syncmat.jdbi.PullResponse;
+import dev.syncmat.jdbi.ReplayOptions;
+import dev.syncmat.jdbi.SyncStore;
+import dev.syncmat.jdbi.TestDatabases;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The load driver, bounded in count: 4 writers x 40 pushes on 8 hot objects of one tenant and 2
+ * followers pulling by cursor, on H2 and on PostgreSQL. Nothing is lost or skipped, nothing hangs,
+ * and every push eventually succeeds. Expected states come from the core's {@link Materializer}
+ * over the ops the writers generated, never from the store. Timeouts only keep a hang or deadlock
+ * from stalling the build (the driver reports threads still running after its own join timeout).
+ */
+class LoadTest {
+    private static final String TENANT = "load";
+    private static final int WRITERS = 4;
+    private static final int FOLLOWERS = 2;
+    private static final int PUSHES = 40;
+    private static final int RETRIED_PUSHES = 20;
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabases.Kind.class)
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void writersOnHotObjectsAndFollowersByCursorLoseAndSkipNothing(TestDatabases.Kind kind) throws Exception {
+        TestDatabases.Database db = TestDatabases.create(kind);
+        try (HikariDataSource pool = pool(db, db.url())) {
+            SyncStore store = SyncStore.create(Jdbi.create(pool));
+            store.migrate();
+            LoadDriver driver = driver(store, 11, PUSHES);
+            LoadDriver.Result result = driver.run();
+
+            assertEverythingAgrees(db, store, driver, result, PUSHES);
+        }
+    }
+
+    /**
+     * The same load through connections that give up waiting for a lock after 1 ms, so that pushes
+     * contending for the tenant's counter row fail retryably and are retried with the same ops.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabases.Kind.class)
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void pushesThatTimeOutOnTheTenantLockAreRetriedUntilEveryOneSucceeds(TestDatabases.Kind kind) throws Exception {
+        TestDatabases.Database db = TestDatabases.create(kind);
+        String url = kind == TestDatabases.Kind.H2
+                ? db.url() + ";LOCK_TIMEOUT=1"
+                : db.url() + (db.url().contains("?") ? "&" : "?") + "options=-c%20lock_timeout%3D1ms";
+        try (HikariDataSource pool = pool(db, url)) {
+            SyncStore store = SyncStore.create(Jdbi.create(pool));
+            store.migrate();
+            LoadDriver driver = driver(store, 12, RETRIED_PUSHES);
+            LoadDriver.Result result = driver.run();
+
+            assertThat(result.pushRetries()).as("pushes retried after a lock timeout").isPositive();
+            assertThat(result.retriesBySqlState().keySet()).as("SQLSTATEs of the retried failures")
+                    .containsOnly(kind == TestDatabases.Kind.H2 ? "HYT00" : "55P03");
+            assertThat(result.records()).anyMatch(r -> r.attempts() > 1);
+            assertEverythingAgrees(db, store, driver, result, RETRIED_PUSHES);
+        }
+    }
+
+    private static HikariDataSource pool(TestDatabases.Database db, String url) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setUsername(db.user());
+        config.setPassword(db.password());
+        config.setMaximumPoolSize(WRITERS + FOLLOWERS + 1);
+        return new HikariDataSource(config);
+    }
+
+    private static LoadDriver driver(SyncStore store, long seed, int pushes) {
+        return LoadDriver.builder(store).tenant(TENANT).writers(WRITERS).followers(FOLLOWERS).hotObjects(8).maxBatch(8)
+                .pushesPerWriter(pushes).seed(seed).build();
+    }
+
+    private static void assertEverythingAgrees(TestDatabases.Database db, SyncStore store, LoadDriver driver,
+                                               LoadDriver.Result result, int pushes) {
+        assertThat(result.unfinished()).as("threads still running after the join timeout (hang or deadlock)").isEmpty();
+        assertThat(result.failures()).as("failures not recovered from").isEmpty();
+        assertThat(result.anomalies()).as("invariants broken during the run").isEmpty();
+        assertThat(result.anomalyCount()).isZero();
+
+        // Every planned push succeeded in the end, each writer's in order.
+        assertThat(result.records()).hasSize(WRITERS * pushes);
+        assertThat(result.pushes()).isEqualTo(WRITERS * pushes);
+        Map<String, Integer> perWriter = new HashMap<>();
+        result.records().forEach(r -> perWriter.merge(r.writer(), 1, Integer::sum));
+        assertThat(perWriter).containsOnlyKeys("w1", "w2", "w3", "w4").allSatisfy((w, n) -> assertThat(n).isEqualTo(pushes));
+
+        List<Op> pushed = new ArrayList<>();
+        int merged = 0;
+        for (LoadDriver.PushRecord r : result.records()) {
+            pushed.addAll(r.ops());
+            assertThat(r.results()).extracting(OpResult::opId).containsExactlyElementsOf(r.ops().stream().map(Op::opId).toList());
+            List<Outcome> outcomes = r.results().stream().map(OpResult::outcome).toList();
+            if (r.attempts() == 1) {
+                assertThat(outcomes).as("first attempt of fresh ops").doesNotContain(Outcome.DUPLICATE);
+            } else if (outcomes.contains(Outcome.DUPLICATE)) {
+                assertThat(outcomes).as("a retry finds all of its batch stored or none").containsOnly(Outcome.DUPLICATE);
+            }
+            merged += (int) outcomes.stream().filter(o -> o == Outcome.MERGED).count();
+        }
+        Set<String> ids = new HashSet<>();
+        pushed.forEach(op -> ids.add(op.opId()));
+        assertThat(ids).as("op ids are fresh").hasSize(pushed.size());
+        assertThat(result.ops()).isEqualTo(pushed.size());
+        assertThat(merged).as("ops merged beside a concurrent head: the writers did contend on the objects").isPositive();
+
+        Materializer model = Materializer.create();
+        pushed.forEach(model::apply);
+        Map<String, MaterializedObject> expected = new HashMap<>();
+        for (ObjectState s : model.objects()) {
+            expected.put(s.objectId(), MaterializedObject.of(s));
+        }
+        assertThat(expected).hasSize(8);
+
+        Map<String, MaterializedObject> full = fullPull(store);
+        assertThat(full).as("a full pull").isEqualTo(expected);
+        assertThat(result.followerStates()).hasSize(FOLLOWERS)
+                .allSatisfy(seen -> assertThat(seen).as("a follower's map after its final pass").isEqualTo(expected));
+        assertThat(result.model()).as("the driver's own model").isEqualTo(expected);
+        assertThat(db.count("sync_journal", TENANT)).as("journal rows").isEqualTo(pushed.size());
+        assertThat(store.replay(TENANT, ReplayOptions.verify()).consistent()).isTrue();
+
+        LoadDriver.Check check = driver.check(result);
+        assertThat(check).isEqualTo(new LoadDriver.Check(8, true, true, pushed.size(), true, true));
+        String summary = LoadDriver.summaryJson(result, check);
+        System.out.println("load run on " + db.kind() + ": " + summary);
+        assertThat(summary).contains("\"ok\":true").contains("\"ops\":" + pushed.size());
+    }
+
+    private static Map<String, MaterializedObject> fullPull(SyncStore store) {
+        Map<String, MaterializedObject> objects = new HashMap<>();
+        PullRequest request = PullRequest.initial().withLimit(3);
+        while (true) {
+            PullResponse page = store.pull(TENANT, request);
+            page.objects().forEach(o -> assertThat(objects.put(o.objectId(), o)).as("%s twice", o.objectId()).isNull());
+            if (!page.hasMore()) {
+                return objects;
+            }
+            request = request.withCursor(page.serverCursor());
+        }
+    }
+}
