@@ -85,9 +85,11 @@ final class PushCommand implements Callable<Integer> {
                             ? " failed when the connection was lost: rolled back, unless the loss came just as it committed"
                             : " failed and was rolled back";
                     err.println("error: batch of lines " + slice.get(0).number() + ".." + slice.get(slice.size() - 1).number()
-                            + fate + " (" + (e.isRetryable() ? "retryable" : "not retryable")
-                            + "; earlier batches are committed, re-run the command to finish, ops already stored come back"
-                            + " as duplicate): " + e.getMessage());
+                            + fate + " (" + (e.isRetryable()
+                            ? "retryable; earlier batches are committed, re-run the command to finish, ops already stored"
+                                    + " come back as duplicate"
+                            : "not retryable; earlier batches are committed, fix the cause before re-running")
+                            + "): " + e.getMessage());
                     return SyncCli.EXIT_FAILURE;
                 }
                 out.println(protocol.write(result));
