@@ -42,10 +42,11 @@ final class Writes {
         this.sql = sql;
         this.tenant = tenant;
         this.now = now;
-        // PostgreSQL writes new and changed objects with one upsert; H2 with an insert and an update batch.
+        // New objects are inserted; existing ones are updated, on PostgreSQL with one upsert over
+        // column arrays (an UPDATE joined to arrays could be planned as a scan), on H2 row by row.
         this.upsert = sql.dialect() == Dialect.POSTGRESQL;
-        this.objectInserts = objectBatch(upsert ? "objects_upsert" : "objects_insert");
-        this.objectUpdates = upsert ? objectInserts : objectBatch("objects_update");
+        this.objectInserts = objectBatch("objects_insert");
+        this.objectUpdates = objectBatch(upsert ? "objects_upsert" : "objects_update");
     }
 
     private static RowBatch objectBatch(String statement) {
@@ -101,9 +102,8 @@ final class Writes {
 
     /** Sends everything queued: the journal rows first (a push relies on it), deletes before inserts. */
     void flush() {
-        for (RowBatch b : upsert
-                ? List.of(journal, conflictDeletes, tagDeletes, objectDeletes, conflicts, objectInserts, tagInserts)
-                : List.of(journal, conflictDeletes, tagDeletes, objectDeletes, conflicts, objectUpdates, objectInserts, tagInserts)) {
+        for (RowBatch b : List.of(journal, conflictDeletes, tagDeletes, objectDeletes, conflicts, objectUpdates, objectInserts,
+                tagInserts)) {
             b.execute(h, sql, tenant);
         }
     }

@@ -1,5 +1,6 @@
--- New and changed objects of a push in one statement. The rows were read under the tenant's lock,
--- so the conflict branch is simply "this object already had a row".
+-- Objects that already have a row, in one statement (H2 runs "objects_update" row by row). The
+-- rows were read under the tenant's lock, so every row takes the conflict branch; an upsert over
+-- column arrays is used because an UPDATE joined to unnested arrays may be planned as a scan.
 INSERT INTO <s>sync_objects (tenant_id, object_id, object_type, payload, is_tombstone, vector_clock, context_clock,
                              winner_op_id, winner_timestamp, tags, head_count, other_heads, change_seq, updated_at)
 SELECT :tenant, r.object_id, r.object_type, r.payload, r.is_tombstone, r.vector_clock, r.context_clock,
