@@ -59,7 +59,7 @@ public class VectorClockBenchmark {
         }
         base = clock(ids, counters, -1, 0, -1, 0);
         // ids are in UTF-8 order already, so position k in the array is position k in the clock.
-        int middle = actors / 2;
+        int middle = (actors - 1) / 2;
         int last = actors - 1;
         concurrent = clock(ids, counters, middle, +1, last, -1);
         dominated = clock(ids, counters, middle, -1, last, -1);
