@@ -37,7 +37,8 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(1)
+// A fixed heap keeps the collector's sizing out of the comparison between forks.
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 // Each invocation is 100k applies, so a second holds only a few dozen; the engine reached a
 // steady score only after about 6 s of warmup at 16 actors on the reference machine.
 @Warmup(iterations = 5, time = 2)
@@ -66,6 +67,10 @@ public class ApplyBenchmark {
         List<Op> list = history.ops();
         ops = list.toArray(new Op[0]);
         System.out.println(history.describe());
+        // Building the history leaves much garbage between the ops (JSON parsing); collect it now
+        // so that both benchmarks start from the same compacted heap instead of a GC moving the
+        // ops in the middle of a measurement.
+        System.gc();
     }
 
     /** Applies every op in delivery order into a map of object states. */
