@@ -14,7 +14,7 @@ import java.util.TreeMap;
  * never stored; every stored counter is at least 1.
  *
  * <p>Entries are kept in two parallel arrays sorted by actor id in UTF-8 byte order, which makes
- * {@link #compare}, {@link #merge} and {@link #equals} a single linear walk, and iteration,
+ * {@link #compare}, {@link #merge} and {@link #equals} linear walks, and iteration,
  * {@link #toJson()} and {@link #toString()} deterministic.
  *
  * <p>Clocks are partially ordered; this class deliberately does not implement {@link Comparable}.
@@ -193,10 +193,30 @@ public final class VectorClock {
         String[] b = other.actors;
         long[] ca = counters;
         long[] cb = other.counters;
-        int i = 0;
-        int j = 0;
         boolean less = false;
         boolean greater = false;
+        // Clocks of one object usually name the same actors, and the ids are usually the very same
+        // String instances (the JSON reader interns object keys; increment shares the array). While
+        // that holds, position k is the same actor on both sides and only the counters need looking at.
+        int common = Math.min(a.length, b.length);
+        int k = 0;
+        while (k < common && a[k] == b[k]) {
+            long x = ca[k];
+            long y = cb[k];
+            if (x != y) {
+                if (x < y) {
+                    less = true;
+                } else {
+                    greater = true;
+                }
+                if (less && greater) {
+                    return ClockOrder.CONCURRENT;
+                }
+            }
+            k++;
+        }
+        int i = k;
+        int j = k;
         while (i < a.length && j < b.length) {
             int c = Utf8Order.compare(a[i], b[j]);
             if (c == 0) {
@@ -240,48 +260,62 @@ public final class VectorClock {
 
     /** The pointwise maximum of both clocks. Returns {@code this} or {@code other} when one already covers the other. */
     public VectorClock merge(VectorClock other) {
+        // Most merges (an object's context with an op that supersedes it) find one side covering
+        // the other; finding that out first costs a walk with no allocation.
+        ClockOrder order = compare(other);
+        if (order == ClockOrder.EQUAL || order == ClockOrder.AFTER) {
+            return this;
+        }
+        if (order == ClockOrder.BEFORE) {
+            return other;
+        }
         String[] a = actors;
         String[] b = other.actors;
+        if (a.length == b.length && sameActors(a, b)) {
+            long[] rc = new long[a.length];
+            for (int k = 0; k < rc.length; k++) {
+                rc[k] = Math.max(counters[k], other.counters[k]);
+            }
+            return new VectorClock(a, rc);
+        }
+        // Concurrent: neither input is the result.
         String[] ra = new String[a.length + b.length];
         long[] rc = new long[a.length + b.length];
         int i = 0;
         int j = 0;
         int n = 0;
-        boolean fromThis = true;
-        boolean fromOther = true;
         while (i < a.length || j < b.length) {
             int c = i == a.length ? 1 : j == b.length ? -1 : Utf8Order.compare(a[i], b[j]);
             if (c == 0) {
                 ra[n] = a[i];
-                if (counters[i] >= other.counters[j]) {
-                    rc[n] = counters[i];
-                    fromOther &= counters[i] == other.counters[j];
-                } else {
-                    rc[n] = other.counters[j];
-                    fromThis = false;
-                }
+                rc[n] = Math.max(counters[i], other.counters[j]);
                 i++;
                 j++;
             } else if (c < 0) {
                 ra[n] = a[i];
                 rc[n] = counters[i];
-                fromOther = false;
                 i++;
             } else {
                 ra[n] = b[j];
                 rc[n] = other.counters[j];
-                fromThis = false;
                 j++;
             }
             n++;
         }
-        if (fromThis) {
-            return this;
+        return new VectorClock(n == ra.length ? ra : Arrays.copyOf(ra, n), n == rc.length ? rc : Arrays.copyOf(rc, n));
+    }
+
+    // Same actor ids at every position; the arrays are then interchangeable (both are immutable).
+    private static boolean sameActors(String[] a, String[] b) {
+        if (a == b) {
+            return true;
         }
-        if (fromOther) {
-            return other;
+        for (int k = 0; k < a.length; k++) {
+            if (a[k] != b[k] && !a[k].equals(b[k])) {
+                return false;
+            }
         }
-        return new VectorClock(Arrays.copyOf(ra, n), Arrays.copyOf(rc, n));
+        return true;
     }
 
     /**

@@ -85,8 +85,13 @@ public final class MergeEngine {
                     + "\", not \"" + state.objectId() + "\"");
         }
         List<Op> heads = state.heads();
+        String opId = op.opId();
+        // Comparing cached hash codes first spares reading each head's id text, which is rarely
+        // still in cache; a head's hash was cached when it was applied.
+        int opIdHash = opId.hashCode();
         for (Op head : heads) {
-            if (head.opId().equals(op.opId())) {
+            String headId = head.opId();
+            if (headId.hashCode() == opIdHash && headId.equals(opId)) {
                 if (!head.equals(op)) {
                     throw new OpIdReusedException(op.opId());
                 }
@@ -94,25 +99,40 @@ public final class MergeEngine {
             }
         }
         int n = heads.size();
-        boolean[] dominated = new boolean[n];
+        // Which heads x dominates: bits of a long for the usual handful, an array past 64 heads.
+        long dominatedBits = 0;
+        boolean[] dominated = n > Long.SIZE ? new boolean[n] : null;
         int survivors = 0;
         for (int i = 0; i < n; i++) {
             ClockOrder order = op.clock().compare(heads.get(i).clock());
             if (order == ClockOrder.BEFORE) {
                 return new ApplyResult(op, Outcome.STALE, state, List.of());
             }
-            dominated[i] = order == ClockOrder.AFTER;
-            if (!dominated[i]) {
+            if (order == ClockOrder.AFTER) {
+                if (dominated == null) {
+                    dominatedBits |= 1L << i;
+                } else {
+                    dominated[i] = true;
+                }
+            } else {
                 survivors++;
             }
         }
+        if (survivors == 0) {
+            // The common case, an op that supersedes every head: it is the only head and the winner.
+            // With one head whose clock is the context, op's clock is already known to dominate the
+            // context, which is what merge would find and return.
+            VectorClock context = n == 1 && state.context() == heads.get(0).clock() ? op.clock() : state.context().merge(op.clock());
+            ObjectState next = new ObjectState(state.objectId(), List.of(op), op, context);
+            return new ApplyResult(op, Outcome.APPLIED, next, List.of());
+        }
 
         List<Op> newHeads = new ArrayList<>(survivors + 1);
-        List<Conflict> conflicts = survivors == 0 ? List.of() : new ArrayList<>(survivors);
+        List<Conflict> conflicts = new ArrayList<>(survivors);
         Op winner = op;
         boolean inserted = false;
         for (int i = 0; i < n; i++) {
-            if (dominated[i]) {
+            if (dominated == null ? (dominatedBits & 1L << i) != 0 : dominated[i]) {
                 continue;
             }
             Op head = heads.get(i);
@@ -133,7 +153,7 @@ public final class MergeEngine {
             newHeads.add(op);
         }
         ObjectState next = new ObjectState(state.objectId(), List.copyOf(newHeads), winner, state.context().merge(op.clock()));
-        return new ApplyResult(op, survivors == 0 ? Outcome.APPLIED : Outcome.MERGED, next, conflicts);
+        return new ApplyResult(op, Outcome.MERGED, next, conflicts);
     }
 
     /**

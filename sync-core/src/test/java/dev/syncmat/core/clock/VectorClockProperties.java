@@ -95,6 +95,30 @@ class VectorClockProperties {
     }
 
     @Property(tries = 1000)
+    void compareAndMergeDoNotDependOnActorIdIdentity(@ForAll("entries") Map<String, Long> x,
+                                                     @ForAll("entries") Map<String, Long> y) {
+        // Shared id instances take the lockstep fast path; copies take the general walk.
+        VectorClock a = VectorClock.of(x);
+        VectorClock shared = VectorClock.of(y);
+        VectorClock copied = VectorClock.of(copyKeys(y));
+        assertThat(a.compare(copied)).isEqualTo(a.compare(shared)).isEqualTo(modelCompare(x, y));
+        assertThat(copied.compare(a)).isEqualTo(shared.compare(a)).isEqualTo(modelCompare(y, x));
+        assertThat(a.merge(copied)).isEqualTo(a.merge(shared));
+        assertThat(copied.merge(a)).isEqualTo(shared.merge(a));
+    }
+
+    @Property(tries = 1000)
+    void mergeReturnsTheCoveringInputItself(@ForAll("entries") Map<String, Long> x, @ForAll("entries") Map<String, Long> y) {
+        VectorClock a = VectorClock.of(x);
+        VectorClock b = VectorClock.of(y);
+        switch (a.compare(b)) {
+            case EQUAL, AFTER -> assertThat(a.merge(b)).isSameAs(a);
+            case BEFORE -> assertThat(a.merge(b)).isSameAs(b);
+            case CONCURRENT -> assertThat(a.merge(b)).isNotSameAs(a).isNotSameAs(b);
+        }
+    }
+
+    @Property(tries = 1000)
     void incrementIsAfterTheOriginal(@ForAll("entries") Map<String, Long> x, @ForAll("actors") String actor) {
         VectorClock a = VectorClock.of(x);
         VectorClock next = a.increment(actor);
@@ -122,6 +146,12 @@ class VectorClockProperties {
             return ClockOrder.CONCURRENT;
         }
         return less ? ClockOrder.BEFORE : greater ? ClockOrder.AFTER : ClockOrder.EQUAL;
+    }
+
+    private static Map<String, Long> copyKeys(Map<String, Long> m) {
+        Map<String, Long> copy = new HashMap<>();
+        m.forEach((actor, counter) -> copy.put(new String(actor), counter));
+        return copy;
     }
 
     private static ClockOrder mirror(ClockOrder order) {

@@ -5,7 +5,9 @@ import dev.syncmat.core.op.Op;
 import dev.syncmat.core.op.Payload;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -47,6 +49,37 @@ class MergeEngineTest {
         assertThat(r.outcome()).isEqualTo(Outcome.APPLIED);
         assertThat(r.state().heads()).containsExactly(a2);
         assertThat(r.state().payload().json()).isEqualTo("2");
+    }
+
+    @Test
+    void opDominatingSomeOfManyHeadsKeepsExactlyTheOthers() {
+        // Around 64 heads the engine switches how it tracks which heads an op dominates.
+        for (int n : new int[] {63, 64, 65, 70}) {
+            List<Op> ops = new ArrayList<>();
+            VectorClock evens = VectorClock.empty();
+            for (int i = 0; i < n; i++) {
+                VectorClock clock = VectorClock.of(String.format(Locale.ROOT, "c%03d", i), 1);
+                ops.add(update(String.format(Locale.ROOT, "h%03d", i), clock, "1"));
+                if (i % 2 == 0) {
+                    evens = evens.merge(clock);
+                }
+            }
+            ObjectState many = applyAll(ops.toArray(new Op[0]));
+            assertThat(many.headCount()).isEqualTo(n);
+
+            Op x = update("x", evens.increment("x"), "2");
+            ApplyResult r = engine.apply(many, x);
+            List<Op> expectedHeads = new ArrayList<>();
+            for (int i = 1; i < n; i += 2) {
+                expectedHeads.add(ops.get(i));
+            }
+            expectedHeads.add(x);
+            assertThat(r.outcome()).as("n=%d", n).isEqualTo(Outcome.MERGED);
+            assertThat(r.state().heads()).as("n=%d", n).containsExactlyElementsOf(expectedHeads);
+            assertThat(r.conflicts()).as("n=%d", n).hasSize(n / 2);
+            ops.add(x);
+            assertThat(r.state()).as("n=%d", n).isEqualTo(engine.restore("doc", ops));
+        }
     }
 
     @Test

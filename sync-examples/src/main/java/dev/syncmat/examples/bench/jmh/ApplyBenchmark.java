@@ -1,0 +1,99 @@
+package dev.syncmat.examples.bench.jmh;
+
+import dev.syncmat.core.merge.ApplyResult;
+import dev.syncmat.core.merge.MergeEngine;
+import dev.syncmat.core.merge.ObjectState;
+import dev.syncmat.core.op.Op;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Apply throughput of the merge engine on a realistic causal history (see {@link CausalHistory}):
+ * {@value #OBJECTS} objects, {@value #OPS_PER_OBJECT} ops each, interleaved. Each invocation
+ * materializes the whole history from empty; scores are per op.
+ *
+ * <p>{@link #lastWriterWinsHashMap} is the baseline measured in the same run: a
+ * {@code HashMap.put} of the same ops by object id, i.e. what "last delivery wins" costs with no
+ * clocks at all. Compare {@link #engineApply} with it as a ratio, not the absolute numbers across
+ * machines.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+// A fixed heap keeps the collector's sizing out of the comparison between forks.
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+// Each invocation is 100k applies, so a second holds only a few dozen; the engine reached a
+// steady score only after about 6 s of warmup at 16 actors on the reference machine.
+@Warmup(iterations = 5, time = 2)
+@Measurement(iterations = 5, time = 1)
+public class ApplyBenchmark {
+    static final int OBJECTS = 10_000;
+    static final int OPS_PER_OBJECT = 10;
+    static final int TOTAL_OPS = OBJECTS * OPS_PER_OBJECT;
+    private static final long SEED = 0x5EED_CAFEL;
+
+    /** Actors in the pool; every op's clock holds this many entries. */
+    @Param({"2", "16", "256"})
+    public int actors;
+
+    /** Percentage of ops whose writer had not seen the object's latest op. */
+    @Param({"0", "5", "30"})
+    public int concurrentPercent;
+
+    private Op[] ops;
+    private final MergeEngine engine = MergeEngine.create();
+
+    /** Builds the history once per trial and prints what it contains. */
+    @Setup(Level.Trial)
+    public void buildHistory() {
+        CausalHistory history = CausalHistory.generate(OBJECTS, OPS_PER_OBJECT, actors, concurrentPercent, SEED);
+        List<Op> list = history.ops();
+        ops = list.toArray(new Op[0]);
+        System.out.println(history.describe());
+        // Building the history leaves much garbage between the ops (JSON parsing); collect it now
+        // so that both benchmarks start from the same compacted heap instead of a GC moving the
+        // ops in the middle of a measurement.
+        System.gc();
+    }
+
+    /** Applies every op in delivery order into a map of object states. */
+    @Benchmark
+    @OperationsPerInvocation(TOTAL_OPS)
+    public int engineApply(Blackhole bh) {
+        HashMap<String, ObjectState> states = new HashMap<>(2 * OBJECTS);
+        for (Op op : ops) {
+            ApplyResult r = engine.apply(states.get(op.objectId()), op);
+            states.put(op.objectId(), r.state());
+            bh.consume(r);
+        }
+        return states.size();
+    }
+
+    /** Baseline: the last delivered op per object wins, with no clock comparison. */
+    @Benchmark
+    @OperationsPerInvocation(TOTAL_OPS)
+    public int lastWriterWinsHashMap(Blackhole bh) {
+        HashMap<String, Op> latest = new HashMap<>(2 * OBJECTS);
+        for (Op op : ops) {
+            bh.consume(latest.put(op.objectId(), op));
+        }
+        return latest.size();
+    }
+}
