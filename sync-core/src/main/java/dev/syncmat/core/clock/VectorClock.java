@@ -195,6 +195,24 @@ public final class VectorClock {
         long[] cb = other.counters;
         boolean less = false;
         boolean greater = false;
+        if (a == b) {
+            // Same actor array (clocks derived from one another share it): only counters differ.
+            for (int k = 0; k < ca.length; k++) {
+                long x = ca[k];
+                long y = cb[k];
+                if (x != y) {
+                    if (x < y) {
+                        less = true;
+                    } else {
+                        greater = true;
+                    }
+                    if (less && greater) {
+                        return ClockOrder.CONCURRENT;
+                    }
+                }
+            }
+            return less ? ClockOrder.BEFORE : greater ? ClockOrder.AFTER : ClockOrder.EQUAL;
+        }
         // Clocks of one object usually name the same actors, and the ids are usually the very same
         // String instances (the JSON reader interns object keys; increment shares the array). While
         // that holds, position k is the same actor on both sides and only the counters need looking at.
@@ -302,7 +320,10 @@ public final class VectorClock {
             }
             n++;
         }
-        return new VectorClock(n == ra.length ? ra : Arrays.copyOf(ra, n), n == rc.length ? rc : Arrays.copyOf(rc, n));
+        // When the result names exactly one side's actors, share that side's (immutable) array: it
+        // saves memory, and compare() between clocks sharing an array looks at counters only.
+        String[] actorsOut = n == a.length ? a : n == b.length ? b : n == ra.length ? ra : Arrays.copyOf(ra, n);
+        return new VectorClock(actorsOut, n == rc.length ? rc : Arrays.copyOf(rc, n));
     }
 
     // Same actor ids at every position; the arrays are then interchangeable (both are immutable).

@@ -62,10 +62,6 @@ public final class MergeEngine {
         return c != 0 ? c : Utf8Order.compare(a.opId(), b.opId());
     }
 
-    private ConflictReason reason(Op winner, Op loser) {
-        return policy.compare(winner, loser) != 0 ? policy.reason(winner, loser) : ConflictReason.OP_ID_ORDER;
-    }
-
     /**
      * Applies {@code op} to {@code state}.
      *
@@ -84,19 +80,25 @@ public final class MergeEngine {
             throw new IllegalArgumentException("op " + op.opId() + " belongs to object \"" + op.objectId()
                     + "\", not \"" + state.objectId() + "\"");
         }
-        List<Op> heads = state.heads();
         String opId = op.opId();
-        // Comparing cached hash codes first spares reading each head's id text, which is rarely
-        // still in cache; a head's hash was cached when it was applied.
-        int opIdHash = opId.hashCode();
-        for (Op head : heads) {
-            String headId = head.opId();
-            if (headId.hashCode() == opIdHash && headId.equals(opId)) {
-                if (!head.equals(op)) {
-                    throw new OpIdReusedException(op.opId());
+        if (state.mayHaveHead(opId.hashCode())) {
+            for (Op head : state.heads()) {
+                if (head.opId().equals(opId)) {
+                    if (!head.equals(op)) {
+                        throw new OpIdReusedException(opId);
+                    }
+                    return new ApplyResult(op, Outcome.DUPLICATE, state, List.of());
                 }
-                return new ApplyResult(op, Outcome.DUPLICATE, state, List.of());
             }
+        }
+        if (state.headCount() == 1) {
+            return applyToSingleHead(state, op);
+        }
+        List<Op> heads = state.heads();
+        // An op after the context is after every head: it becomes the only head, and its clock,
+        // which covers the context, the new context. One walk instead of one per head.
+        if (op.clock().compare(state.context()) == ClockOrder.AFTER) {
+            return new ApplyResult(op, Outcome.APPLIED, new ObjectState(state.objectId(), List.of(op), op, op.clock()), List.of());
         }
         int n = heads.size();
         // Which heads x dominates: bits of a long for the usual handful, an array past 64 heads.
@@ -119,11 +121,8 @@ public final class MergeEngine {
             }
         }
         if (survivors == 0) {
-            // The common case, an op that supersedes every head: it is the only head and the winner.
-            // With one head whose clock is the context, op's clock is already known to dominate the
-            // context, which is what merge would find and return.
-            VectorClock context = n == 1 && state.context() == heads.get(0).clock() ? op.clock() : state.context().merge(op.clock());
-            ObjectState next = new ObjectState(state.objectId(), List.of(op), op, context);
+            // An op that supersedes every head is the only head and the winner.
+            ObjectState next = new ObjectState(state.objectId(), List.of(op), op, state.context().merge(op.clock()));
             return new ApplyResult(op, Outcome.APPLIED, next, List.of());
         }
 
@@ -141,11 +140,10 @@ public final class MergeEngine {
                 inserted = true;
             }
             newHeads.add(head);
-            boolean opWins = rank(op, head) > 0;
-            Op pairWinner = opWins ? op : head;
-            Op pairLoser = opWins ? head : op;
-            conflicts.add(new Conflict(op.objectId(), pairWinner.opId(), pairLoser.opId(), reason(pairWinner, pairLoser)));
-            if (rank(head, winner) > 0) {
+            int byPolicy = policy.compare(op, head);
+            int r = byPolicy != 0 ? byPolicy : Utf8Order.compare(op.opId(), head.opId());
+            conflicts.add(conflict(op, head, byPolicy, r));
+            if (winner == op ? r < 0 : rank(head, winner) > 0) {
                 winner = head;
             }
         }
@@ -154,6 +152,39 @@ public final class MergeEngine {
         }
         ObjectState next = new ObjectState(state.objectId(), List.copyOf(newHeads), winner, state.context().merge(op.clock()));
         return new ApplyResult(op, Outcome.MERGED, next, conflicts);
+    }
+
+    /**
+     * The usual case: an object with one head, which is its winner and whose clock is the context,
+     * and {@code op} is not that head. Reads the head only when the op does not supersede it.
+     */
+    private ApplyResult applyToSingleHead(ObjectState state, Op op) {
+        ClockOrder order = op.clock().compare(state.context());
+        if (order == ClockOrder.BEFORE) {
+            return new ApplyResult(op, Outcome.STALE, state, List.of());
+        }
+        if (order == ClockOrder.AFTER) {
+            // The op dominates the context, so its clock is the new context.
+            return new ApplyResult(op, Outcome.APPLIED, new ObjectState(state.objectId(), List.of(op), op, op.clock()), List.of());
+        }
+        Op head = state.winner();
+        int byPolicy = policy.compare(op, head);
+        int byId = Utf8Order.compare(op.opId(), head.opId());
+        int r = byPolicy != 0 ? byPolicy : byId;
+        List<Op> heads = byId < 0 ? List.of(op, head) : List.of(head, op);
+        return new ApplyResult(op, Outcome.MERGED, new ObjectState(state.objectId(), heads, r > 0 ? op : head,
+                state.context().merge(op.clock())), List.of(conflict(op, head, byPolicy, r)));
+    }
+
+    /**
+     * The conflict between {@code op} and a head it does not supersede, given the policy's
+     * comparison of the two and their rank ({@link #rank}); computed once by the caller.
+     */
+    private Conflict conflict(Op op, Op head, int byPolicy, int rank) {
+        Op winner = rank > 0 ? op : head;
+        Op loser = rank > 0 ? head : op;
+        ConflictReason reason = byPolicy != 0 ? policy.reason(winner, loser) : ConflictReason.OP_ID_ORDER;
+        return new Conflict(op.objectId(), winner.opId(), loser.opId(), reason);
     }
 
     /**

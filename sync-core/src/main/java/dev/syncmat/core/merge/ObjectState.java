@@ -22,11 +22,22 @@ public final class ObjectState {
     private final List<Op> heads;
     private final Op winner;
     private final VectorClock context;
+    // A copy of heads.size(): the merge's fast path for one head needs no read of the list.
+    private final int headCount;
+    // One bit per head, at its op id's hash mod 64: the merge's duplicate check reads the heads
+    // themselves only when the op's bit is set, which for a new op is rare.
+    private final long headIdBits;
 
     ObjectState(String objectId, List<Op> heads, Op winner, VectorClock context) {
         this.objectId = objectId;
         this.heads = heads;
+        this.headCount = heads.size();
         this.winner = winner;
+        long bits = 0;
+        for (Op head : heads) {
+            bits |= 1L << head.opId().hashCode();
+        }
+        this.headIdBits = bits;
         this.context = context;
     }
 
@@ -42,7 +53,12 @@ public final class ObjectState {
 
     /** Number of heads; more than one means unresolved concurrency that the winner papers over. */
     public int headCount() {
-        return heads.size();
+        return headCount;
+    }
+
+    /** Whether some head may have the op id whose hash code is {@code opIdHash}; false means none has. */
+    boolean mayHaveHead(int opIdHash) {
+        return (headIdBits & 1L << opIdHash) != 0;
     }
 
     /** The head that ranks highest under the merge policy. */

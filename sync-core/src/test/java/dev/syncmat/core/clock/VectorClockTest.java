@@ -299,4 +299,24 @@ class VectorClockTest {
         map.put("b", 1L);
         assertThat(clock).isEqualTo(VectorClock.of("a", 1));
     }
+
+    @Test
+    void clocksThatShareTheirActorsStillCompareByEveryCounter() {
+        VectorClock base = VectorClock.of("a", 1, "b", 1, "c", 1);
+        VectorClock a = base.increment("a");
+        VectorClock c = base.increment("c");
+        // A concurrent merge with the same actors reuses one side's actor array.
+        VectorClock both = a.merge(c);
+        assertThat(both).isEqualTo(VectorClock.of("a", 2, "b", 1, "c", 2));
+        assertThat(a.compare(c)).isEqualTo(ClockOrder.CONCURRENT);
+        assertThat(c.compare(a)).isEqualTo(ClockOrder.CONCURRENT);
+        assertThat(both.compare(a)).isEqualTo(ClockOrder.AFTER);
+        assertThat(a.compare(both)).isEqualTo(ClockOrder.BEFORE);
+        assertThat(base.compare(both)).isEqualTo(ClockOrder.BEFORE);
+        assertThat(both.compare(a.merge(c))).isEqualTo(ClockOrder.EQUAL);
+        // A merge that adds an actor to one side names exactly the other side's actors.
+        VectorClock wider = VectorClock.of("a", 1, "b", 5).merge(VectorClock.of("a", 3, "c", 1)).merge(VectorClock.of("b", 7));
+        assertThat(wider).isEqualTo(VectorClock.of("a", 3, "b", 7, "c", 1));
+        assertThat(wider.compare(VectorClock.of("a", 3, "b", 7, "c", 2))).isEqualTo(ClockOrder.BEFORE);
+    }
 }

@@ -208,6 +208,56 @@ class MergeEngineTest {
     }
 
     @Test
+    void headIdReusedByAnOpThatSupersedesEveryHeadIsRejected() {
+        // With one head and with two: the clock alone would make the op the new sole head.
+        ObjectState one = applyAll(update("a1", VectorClock.of("a", 1), "1"));
+        ObjectState two = applyAll(update("a1", VectorClock.of("a", 1), "1"), update("b1", VectorClock.of("b", 1), "2"));
+        assertThat(two.headCount()).isEqualTo(2);
+        for (ObjectState s : List.of(one, two)) {
+            assertThatThrownBy(() -> engine.apply(s, update("a1", VectorClock.of("a", 5, "b", 5), "3")))
+                    .isInstanceOf(OpIdReusedException.class);
+        }
+        assertThat(engine.apply(two, update("b1", VectorClock.of("b", 1), "2")).outcome()).isEqualTo(Outcome.DUPLICATE);
+    }
+
+    @Test
+    void manyNewOpIdsAgainstTheSameHeadsAreNeverTakenForDuplicates() {
+        // The duplicate check first looks at one bit per head (op id hash mod 64); ids whose hashes
+        // collide there must still be told apart by the ids themselves.
+        ObjectState two = applyAll(update("a1", VectorClock.of("a", 1), "1"), update("b1", VectorClock.of("b", 1), "2"));
+        int collisions = 0;
+        for (int i = 0; i < 2_000; i++) {
+            String id = "op-" + i;
+            if ((id.hashCode() & 63) == ("a1".hashCode() & 63) || (id.hashCode() & 63) == ("b1".hashCode() & 63)) {
+                collisions++;
+            }
+            ApplyResult r = engine.apply(two, update(id, VectorClock.of("a", 1, "b", 1, "c", 1), "9"));
+            assertThat(r.outcome()).as(id).isEqualTo(Outcome.APPLIED);
+            assertThat(r.state().heads()).extracting(Op::opId).containsExactly(id);
+        }
+        assertThat(collisions).isGreaterThan(10);
+    }
+
+    @Test
+    void opAfterTheContextOfSeveralHeadsBecomesTheSoleHead() {
+        Op a = update("a1", VectorClock.of("a", 1), "1");
+        Op b = update("b1", VectorClock.of("b", 1), "2");
+        Op c = update("c1", VectorClock.of("c", 1), "3");
+        ObjectState three = applyAll(a, b, c);
+        Op next = update("d1", VectorClock.of("a", 1, "b", 1, "c", 1, "d", 1), "4");
+        ApplyResult r = engine.apply(three, next);
+        assertThat(r.outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(r.state().heads()).containsExactly(next);
+        assertThat(r.state().context()).isEqualTo(next.clock());
+        // Below the context but after only some heads: a merge that keeps the others.
+        Op partial = update("e1", VectorClock.of("a", 1, "e", 1), "5");
+        ApplyResult m = engine.apply(three, partial);
+        assertThat(m.outcome()).isEqualTo(Outcome.MERGED);
+        assertThat(m.state().heads()).extracting(Op::opId).containsExactly("b1", "c1", "e1");
+        assertThat(m.state().context()).isEqualTo(VectorClock.of("a", 1, "b", 1, "c", 1, "e", 1));
+    }
+
+    @Test
     void opOfAnotherObjectIsRejected() {
         ObjectState s = applyAll(update("a1", VectorClock.of("a", 1), "1"));
         Op other = Op.update("b1", "other", "note", VectorClock.of("b", 1), Payload.parse("1"));
