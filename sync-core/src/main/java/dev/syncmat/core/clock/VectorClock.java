@@ -195,30 +195,14 @@ public final class VectorClock {
         long[] cb = other.counters;
         boolean less = false;
         boolean greater = false;
-        if (a == b) {
-            // Same actor array (clocks derived from one another share it): only counters differ.
-            for (int k = 0; k < ca.length; k++) {
-                long x = ca[k];
-                long y = cb[k];
-                if (x != y) {
-                    if (x < y) {
-                        less = true;
-                    } else {
-                        greater = true;
-                    }
-                    if (less && greater) {
-                        return ClockOrder.CONCURRENT;
-                    }
-                }
-            }
-            return less ? ClockOrder.BEFORE : greater ? ClockOrder.AFTER : ClockOrder.EQUAL;
-        }
         // Clocks of one object usually name the same actors, and the ids are usually the very same
         // String instances (the JSON reader interns object keys; increment shares the array). While
         // that holds, position k is the same actor on both sides and only the counters need looking at.
+        // Clocks derived from one another share the array itself, and then it is not read at all.
+        boolean shared = a == b;
         int common = Math.min(a.length, b.length);
         int k = 0;
-        while (k < common && a[k] == b[k]) {
+        while (k < common && (shared || a[k] == b[k])) {
             long x = ca[k];
             long y = cb[k];
             if (x != y) {
