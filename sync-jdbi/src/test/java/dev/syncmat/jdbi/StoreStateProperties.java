@@ -27,10 +27,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -207,36 +204,11 @@ class StoreStateProperties {
         }
     }
 
-    /** A clock the test moves: each push is received one second after the previous one. */
-    static final class SteppingClock extends Clock {
-        Instant now = START;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        Instant tick() {
-            now = now.plusSeconds(1);
-            return now;
-        }
-    }
-
     /** The system under test and its model. */
     static final class State {
         final TestDatabases.Database db;
         final SyncStore store;
-        final SteppingClock clock = new SteppingClock();
+        final TestClock clock = new TestClock(START);
         final Map<String, TenantModel> tenants = new LinkedHashMap<>();
 
         private State(TestDatabases.Kind kind, History a, History b) {

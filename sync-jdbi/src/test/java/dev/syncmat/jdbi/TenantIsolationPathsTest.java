@@ -12,10 +12,7 @@ import dev.syncmat.core.merge.Outcome;
 import dev.syncmat.core.op.Op;
 import dev.syncmat.core.testing.History;
 
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -48,26 +45,6 @@ class TenantIsolationPathsTest {
     /** Tenant A's pushes are received in the hour after this instant, B's in the hour after {@link #B_TIME}. */
     private static final Instant A_TIME = Instant.parse("2026-11-25T08:00:00Z");
     private static final Instant B_TIME = Instant.parse("2026-11-25T12:00:00Z");
-
-    /** A clock the test sets before each push. */
-    private static final class SetClock extends Clock {
-        Instant now = A_TIME;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     /** What one tenant was sent, and what the store must hold for it. */
     private static final class Expected {
@@ -107,7 +84,7 @@ class TenantIsolationPathsTest {
     }
 
     /** Two tenants with overlapping histories (same object ids and op ids), pushed interleaved. */
-    private record Setup(StoreTesting.Fixture f, SetClock clock, Expected a, Expected b, List<String> cursorsOfA) {
+    private record Setup(StoreTesting.Fixture f, TestClock clock, Expected a, Expected b, List<String> cursorsOfA) {
         Expected of(String tenant) {
             return tenant.equals(A) ? a : b;
         }
@@ -126,7 +103,7 @@ class TenantIsolationPathsTest {
 
     private static Setup setup(TestDatabases.Kind kind) {
         TestDatabases.Database db = TestDatabases.create(kind);
-        SetClock clock = new SetClock();
+        TestClock clock = new TestClock(A_TIME);
         SyncStore store = SyncStore.builder(db.jdbi()).clock(clock).build();
         store.migrate();
         StoreTesting.Fixture f = new StoreTesting.Fixture(db, store);
