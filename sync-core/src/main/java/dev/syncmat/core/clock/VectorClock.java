@@ -217,6 +217,19 @@ public final class VectorClock {
             }
             k++;
         }
+        if (k == a.length && k == b.length) {
+            return order(less, greater);
+        }
+        return compareFrom(k, other, less, greater);
+    }
+
+    // The rest of compare() once the actor ids at position k differ or one clock has ended: the
+    // UTF-8 walk. Kept apart so that the common case above stays small enough to be inlined.
+    private ClockOrder compareFrom(int k, VectorClock other, boolean less, boolean greater) {
+        String[] a = actors;
+        String[] b = other.actors;
+        long[] ca = counters;
+        long[] cb = other.counters;
         int i = k;
         int j = k;
         while (i < a.length && j < b.length) {
@@ -240,17 +253,12 @@ public final class VectorClock {
                 return ClockOrder.CONCURRENT;
             }
         }
-        if (i < a.length) {
-            greater = true;
-        }
-        if (j < b.length) {
-            less = true;
-        }
-        if (less && greater) {
-            return ClockOrder.CONCURRENT;
-        }
+        return order(less || j < b.length, greater || i < a.length);
+    }
+
+    private static ClockOrder order(boolean less, boolean greater) {
         if (less) {
-            return ClockOrder.BEFORE;
+            return greater ? ClockOrder.CONCURRENT : ClockOrder.BEFORE;
         }
         return greater ? ClockOrder.AFTER : ClockOrder.EQUAL;
     }

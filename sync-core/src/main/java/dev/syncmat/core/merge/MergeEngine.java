@@ -72,34 +72,50 @@ public final class MergeEngine {
      * @throws IllegalArgumentException if the op belongs to another object
      */
     public ApplyResult apply(ObjectState state, Op op) {
+        // Kept small, with the rarer paths in methods of their own, so that the JIT can inline it
+        // into the caller's loop.
         if (state == null) {
-            ObjectState fresh = new ObjectState(op.objectId(), List.of(op), op, op.clock());
-            return new ApplyResult(op, Outcome.APPLIED, fresh, List.of());
+            return new ApplyResult(op, Outcome.APPLIED, new ObjectState(op.objectId(), op, op.clock()), List.of());
         }
         if (!state.objectId().equals(op.objectId())) {
-            throw new IllegalArgumentException("op " + op.opId() + " belongs to object \"" + op.objectId()
-                    + "\", not \"" + state.objectId() + "\"");
+            throw otherObject(state, op);
         }
-        String opId = op.opId();
-        if (state.mayHaveHead(opId.hashCode())) {
-            for (Op head : state.heads()) {
-                if (head.opId().equals(opId)) {
-                    if (!head.equals(op)) {
-                        throw new OpIdReusedException(opId);
-                    }
-                    return new ApplyResult(op, Outcome.DUPLICATE, state, List.of());
-                }
+        if (state.mayHaveHead(op.opId().hashCode())) {
+            ApplyResult duplicate = duplicateOf(state, op);
+            if (duplicate != null) {
+                return duplicate;
             }
         }
-        if (state.headCount() == 1) {
-            return applyToSingleHead(state, op);
-        }
-        List<Op> heads = state.heads();
         // An op after the context is after every head: it becomes the only head, and its clock,
         // which covers the context, the new context. One walk instead of one per head.
-        if (op.clock().compare(state.context()) == ClockOrder.AFTER) {
-            return new ApplyResult(op, Outcome.APPLIED, new ObjectState(state.objectId(), List.of(op), op, op.clock()), List.of());
+        ClockOrder order = op.clock().compare(state.context());
+        if (order == ClockOrder.AFTER) {
+            return new ApplyResult(op, Outcome.APPLIED, new ObjectState(state.objectId(), op, op.clock()), List.of());
         }
+        return state.headCount() == 1 ? applyToSingleHead(state, op, order) : applyToHeads(state, op);
+    }
+
+    private static IllegalArgumentException otherObject(ObjectState state, Op op) {
+        return new IllegalArgumentException("op " + op.opId() + " belongs to object \"" + op.objectId()
+                + "\", not \"" + state.objectId() + "\"");
+    }
+
+    /** The duplicate outcome if a head has the op's id, null if none has. */
+    private static ApplyResult duplicateOf(ObjectState state, Op op) {
+        for (Op head : state.heads()) {
+            if (head.opId().equals(op.opId())) {
+                if (!head.equals(op)) {
+                    throw new OpIdReusedException(op.opId());
+                }
+                return new ApplyResult(op, Outcome.DUPLICATE, state, List.of());
+            }
+        }
+        return null;
+    }
+
+    /** An op that is not after the context of an object with several heads. */
+    private ApplyResult applyToHeads(ObjectState state, Op op) {
+        List<Op> heads = state.heads();
         int n = heads.size();
         // Which heads x dominates: bits of a long for the usual handful, an array past 64 heads.
         long dominatedBits = 0;
@@ -122,7 +138,7 @@ public final class MergeEngine {
         }
         if (survivors == 0) {
             // An op that supersedes every head is the only head and the winner.
-            ObjectState next = new ObjectState(state.objectId(), List.of(op), op, state.context().merge(op.clock()));
+            ObjectState next = new ObjectState(state.objectId(), op, state.context().merge(op.clock()));
             return new ApplyResult(op, Outcome.APPLIED, next, List.of());
         }
 
@@ -155,17 +171,12 @@ public final class MergeEngine {
     }
 
     /**
-     * The usual case: an object with one head, which is its winner and whose clock is the context,
-     * and {@code op} is not that head. Reads the head only when the op does not supersede it.
+     * An op that is not after the context of an object with one head, which is its winner and
+     * whose clock is the context; {@code order} is the op's clock against the context.
      */
-    private ApplyResult applyToSingleHead(ObjectState state, Op op) {
-        ClockOrder order = op.clock().compare(state.context());
+    private ApplyResult applyToSingleHead(ObjectState state, Op op, ClockOrder order) {
         if (order == ClockOrder.BEFORE) {
             return new ApplyResult(op, Outcome.STALE, state, List.of());
-        }
-        if (order == ClockOrder.AFTER) {
-            // The op dominates the context, so its clock is the new context.
-            return new ApplyResult(op, Outcome.APPLIED, new ObjectState(state.objectId(), List.of(op), op, op.clock()), List.of());
         }
         Op head = state.winner();
         int byPolicy = policy.compare(op, head);

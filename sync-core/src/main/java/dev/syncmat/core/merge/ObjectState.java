@@ -19,26 +19,33 @@ import java.util.List;
  */
 public final class ObjectState {
     private final String objectId;
+    // Null when the winner is the only head, the usual case: no list is kept for it.
     private final List<Op> heads;
     private final Op winner;
     private final VectorClock context;
-    // A copy of heads.size(): the merge's fast path for one head needs no read of the list.
-    private final int headCount;
-    // One bit per head, at its op id's hash mod 64: the merge's duplicate check reads the heads
+    // One bit per head, at its op id's hash mod 32: the merge's duplicate check reads the heads
     // themselves only when the op's bit is set, which for a new op is rare.
-    private final long headIdBits;
+    private final int headIdBits;
+
+    /** A state whose only head, and so its winner, is {@code head}. */
+    ObjectState(String objectId, Op head, VectorClock context) {
+        this.objectId = objectId;
+        this.heads = null;
+        this.winner = head;
+        this.context = context;
+        this.headIdBits = 1 << head.opId().hashCode();
+    }
 
     ObjectState(String objectId, List<Op> heads, Op winner, VectorClock context) {
         this.objectId = objectId;
-        this.heads = heads;
-        this.headCount = heads.size();
+        this.heads = heads.size() == 1 ? null : heads;
         this.winner = winner;
-        long bits = 0;
+        this.context = context;
+        int bits = 0;
         for (Op head : heads) {
-            bits |= 1L << head.opId().hashCode();
+            bits |= 1 << head.opId().hashCode();
         }
         this.headIdBits = bits;
-        this.context = context;
     }
 
     /** Id of the object. */
@@ -48,17 +55,17 @@ public final class ObjectState {
 
     /** The heads in UTF-8 byte order of op id; never empty. */
     public List<Op> heads() {
-        return heads;
+        return heads == null ? List.of(winner) : heads;
     }
 
     /** Number of heads; more than one means unresolved concurrency that the winner papers over. */
     public int headCount() {
-        return headCount;
+        return heads == null ? 1 : heads.size();
     }
 
     /** Whether some head may have the op id whose hash code is {@code opIdHash}; false means none has. */
     boolean mayHaveHead(int opIdHash) {
-        return (headIdBits & 1L << opIdHash) != 0;
+        return (headIdBits & 1 << opIdHash) != 0;
     }
 
     /** The head that ranks highest under the merge policy. */
@@ -112,7 +119,7 @@ public final class ObjectState {
         }
         ObjectState other = (ObjectState) o;
         return objectId.equals(other.objectId) && winner.equals(other.winner) && context.equals(other.context)
-                && heads.equals(other.heads);
+                && heads().equals(other.heads());
     }
 
     @Override
@@ -122,7 +129,7 @@ public final class ObjectState {
 
     @Override
     public String toString() {
-        return "ObjectState{" + objectId + " winner=" + winner.opId() + " heads=" + heads.stream().map(Op::opId).toList()
+        return "ObjectState{" + objectId + " winner=" + winner.opId() + " heads=" + heads().stream().map(Op::opId).toList()
                 + " context=" + context + "}";
     }
 }

@@ -1,5 +1,6 @@
 package dev.syncmat.examples.bench.jmh;
 
+import dev.syncmat.core.clock.ClockOrder;
 import dev.syncmat.core.merge.ApplyResult;
 import dev.syncmat.core.merge.MergeEngine;
 import dev.syncmat.core.merge.ObjectState;
@@ -84,6 +85,24 @@ public class ApplyBenchmark {
             bh.consume(r);
         }
         return states.size();
+    }
+
+    /**
+     * A floor for any merge by vector clocks, to tell the engine's own cost from the cost of
+     * reading clocks: look up the object's latest op, compare the two clocks, keep the later one
+     * (an op that is not after it is dropped). No heads, conflicts, policy or new state.
+     */
+    @Benchmark
+    @OperationsPerInvocation(TOTAL_OPS)
+    public int lookupAndCompareClocks(Blackhole bh) {
+        HashMap<String, Op> latest = new HashMap<>(2 * OBJECTS);
+        for (Op op : ops) {
+            Op previous = latest.get(op.objectId());
+            Op kept = previous == null || op.clock().compare(previous.clock()) == ClockOrder.AFTER ? op : previous;
+            latest.put(op.objectId(), kept);
+            bh.consume(kept);
+        }
+        return latest.size();
     }
 
     /** Baseline: the last delivered op per object wins, with no clock comparison. */
