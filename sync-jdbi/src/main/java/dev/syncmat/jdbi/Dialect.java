@@ -27,8 +27,8 @@ enum Dialect {
      * statement. PostgreSQL's repeatable read does; H2's snapshots a table only when a statement
      * first reads it, so there it takes serializable (read-only transactions never fail with it).
      */
-    static TransactionIsolationLevel snapshotIsolation(Dialect dialect) {
-        return dialect == H2 ? TransactionIsolationLevel.SERIALIZABLE : TransactionIsolationLevel.REPEATABLE_READ;
+    TransactionIsolationLevel snapshotIsolation() {
+        return this == H2 ? TransactionIsolationLevel.SERIALIZABLE : TransactionIsolationLevel.REPEATABLE_READ;
     }
 
     static Dialect of(Handle handle) {

@@ -37,6 +37,20 @@ public class StoreException extends SyncException {
         return retryable;
     }
 
+    /**
+     * Whether the failure was the loss of the connection or of the database backend (SQLSTATE class
+     * 08, 57P01, 57P02, H2's 90067, or an I/O failure with no SQLSTATE). If that happened while a
+     * transaction was committing, its outcome is unknown: it may be stored. A retry of a push is
+     * still safe, since ops already stored come back as duplicates.
+     */
+    public boolean isConnectionLost() {
+        if (!retryable) {
+            return false;
+        }
+        return sqlState == null || sqlState.startsWith("08") || sqlState.equals("57P01") || sqlState.equals("57P02")
+                || sqlState.equals("90067");
+    }
+
     /** The SQLSTATE reported by the driver, or null. */
     public String sqlState() {
         return sqlState;

@@ -154,7 +154,7 @@ public final class SyncStore {
         checkScope("scope.tags", request.scope().tags());
         long since = Cursors.decode(request.sinceCursor(), tenantId);
         return withHandle("pulling for tenant \"" + tenantId + "\"",
-                h -> h.inTransaction(Dialect.snapshotIsolation(sql(h).dialect()),
+                h -> h.inTransaction(sql(h).dialect().snapshotIsolation(),
                         t -> PullWork.pull(t, sql(t), tenantId, since, request.scope(), limit)));
     }
 
@@ -201,7 +201,7 @@ public final class SyncStore {
         try {
             // Verify compares the journal with the objects and conflicts: all read from one snapshot.
             return jdbi.withHandle(h -> h.inTransaction(replayOptions.mode() == ReplayMode.VERIFY
-                            ? Dialect.snapshotIsolation(sql(h).dialect())
+                            ? sql(h).dialect().snapshotIsolation()
                             : TransactionIsolationLevel.READ_COMMITTED,
                     t -> new ReplayWork(t, sql(t), engine, tenantId, replayOptions, Rows.utc(options.clock().instant())).run()));
         } catch (SyncException e) {

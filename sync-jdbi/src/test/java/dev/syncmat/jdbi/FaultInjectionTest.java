@@ -100,6 +100,7 @@ class FaultInjectionTest {
                         } catch (StoreException e) {
                             failures++;
                             assertThat(e.isRetryable()).as("retryable: %s", e).isTrue();
+                            assertThat(e.isConnectionLost()).as("connection lost: %s", e).isTrue();
                             assertThat(e.sqlState()).as("SQLSTATE of %s", e).isNotNull()
                                     .matches(s -> s.startsWith("08") || s.equals("57P01"),
                                             "a connection exception (08xxx) or an administrator shutdown (57P01)");

@@ -32,6 +32,7 @@ class LockTimeoutTest {
                     .isInstanceOfSatisfying(StoreException.class, e -> {
                         assertThat(e.sqlState()).isEqualTo("55P03");
                         assertThat(e.isRetryable()).isTrue();
+                        assertThat(e.isConnectionLost()).isFalse();
                     });
             pusher.rollback();
             holder.rollback();

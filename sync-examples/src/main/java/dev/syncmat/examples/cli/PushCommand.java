@@ -81,7 +81,7 @@ final class PushCommand implements Callable<Integer> {
                 } catch (StoreException e) {
                     // A connection that dies while the commit is on its way may die after the commit
                     // (PostgreSQL reports a backend terminated at that moment as a failed COMMIT).
-                    String fate = connectionLost(e)
+                    String fate = e.isConnectionLost()
                             ? " failed when the connection was lost: rolled back, unless the loss came just as it committed"
                             : " failed and was rolled back";
                     err.println("error: batch of lines " + slice.get(0).number() + ".." + slice.get(slice.size() - 1).number()
@@ -97,12 +97,5 @@ final class PushCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    /** Whether the failure was the loss of the connection, after which the commit outcome is unknown. */
-    private static boolean connectionLost(StoreException e) {
-        String state = e.sqlState();
-        return e.isRetryable() && (state == null || state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
-                || state.equals("90067"));
     }
 }

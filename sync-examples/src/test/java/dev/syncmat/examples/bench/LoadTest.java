@@ -4,12 +4,10 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.syncmat.core.merge.MaterializedObject;
 import dev.syncmat.core.merge.Materializer;
-import dev.syncmat.core.merge.ObjectState;
 import dev.syncmat.core.merge.Outcome;
 import dev.syncmat.core.op.Op;
+import dev.syncmat.examples.testing.StoreReads;
 import dev.syncmat.jdbi.OpResult;
-import dev.syncmat.jdbi.PullRequest;
-import dev.syncmat.jdbi.PullResponse;
 import dev.syncmat.jdbi.ReplayOptions;
 import dev.syncmat.jdbi.SyncStore;
 import dev.syncmat.jdbi.TestDatabases;
@@ -132,13 +130,10 @@ class LoadTest {
 
         Materializer model = Materializer.create();
         pushed.forEach(model::apply);
-        Map<String, MaterializedObject> expected = new HashMap<>();
-        for (ObjectState s : model.objects()) {
-            expected.put(s.objectId(), MaterializedObject.of(s));
-        }
+        Map<String, MaterializedObject> expected = StoreReads.materialized(model);
         assertThat(expected).hasSize(8);
 
-        Map<String, MaterializedObject> full = fullPull(store);
+        Map<String, MaterializedObject> full = StoreReads.pullAll(store, TENANT, 3);
         assertThat(full).as("a full pull").isEqualTo(expected);
         assertThat(result.followerStates()).hasSize(FOLLOWERS)
                 .allSatisfy(seen -> assertThat(seen).as("a follower's map after its final pass").isEqualTo(expected));
@@ -151,18 +146,5 @@ class LoadTest {
         String summary = LoadDriver.summaryJson(result, check);
         System.out.println("load run on " + db.kind() + ": " + summary);
         assertThat(summary).contains("\"ok\":true").contains("\"ops\":" + pushed.size());
-    }
-
-    private static Map<String, MaterializedObject> fullPull(SyncStore store) {
-        Map<String, MaterializedObject> objects = new HashMap<>();
-        PullRequest request = PullRequest.initial().withLimit(3);
-        while (true) {
-            PullResponse page = store.pull(TENANT, request);
-            page.objects().forEach(o -> assertThat(objects.put(o.objectId(), o)).as("%s twice", o.objectId()).isNull());
-            if (!page.hasMore()) {
-                return objects;
-            }
-            request = request.withCursor(page.serverCursor());
-        }
     }
 }

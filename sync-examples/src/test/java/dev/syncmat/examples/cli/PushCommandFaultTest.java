@@ -3,14 +3,11 @@ package dev.syncmat.examples.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.syncmat.core.clock.VectorClock;
 import dev.syncmat.core.json.SyncJson;
-import dev.syncmat.core.merge.MaterializedObject;
 import dev.syncmat.core.merge.Materializer;
-import dev.syncmat.core.merge.ObjectState;
 import dev.syncmat.core.op.Op;
 import dev.syncmat.core.op.Payload;
 import dev.syncmat.core.testing.History;
-import dev.syncmat.jdbi.PullRequest;
-import dev.syncmat.jdbi.PullResponse;
+import dev.syncmat.examples.testing.StoreReads;
 import dev.syncmat.jdbi.ReplayOptions;
 import dev.syncmat.jdbi.SyncStore;
 import dev.syncmat.jdbi.TestDatabases;
@@ -24,9 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -127,7 +122,7 @@ class PushCommandFaultTest {
         List<String> wanted = new ArrayList<>(List.of("web-1"));
         ops.forEach(op -> wanted.add(op.opId()));
         assertThat(journal).as("every op exactly once, in file order").containsExactlyElementsOf(wanted);
-        assertThat(pullAll(store)).isEqualTo(expected(model));
+        assertThat(StoreReads.pullAll(store, TENANT, 25)).isEqualTo(StoreReads.materialized(model));
         assertThat(store.replay(TENANT, ReplayOptions.verify()).consistent()).isTrue();
     }
 
@@ -154,26 +149,5 @@ class PushCommandFaultTest {
     private static List<String> journalOpIds(Jdbi admin) {
         return admin.withHandle(h -> h.createQuery("SELECT op_id FROM sync_journal WHERE tenant_id = :t ORDER BY journal_seq")
                 .bind("t", TENANT).mapTo(String.class).list());
-    }
-
-    private static Map<String, MaterializedObject> pullAll(SyncStore store) {
-        Map<String, MaterializedObject> objects = new HashMap<>();
-        PullRequest request = PullRequest.initial().withLimit(25);
-        while (true) {
-            PullResponse page = store.pull(TENANT, request);
-            page.objects().forEach(o -> assertThat(objects.put(o.objectId(), o)).as("%s twice", o.objectId()).isNull());
-            if (!page.hasMore()) {
-                return objects;
-            }
-            request = request.withCursor(page.serverCursor());
-        }
-    }
-
-    private static Map<String, MaterializedObject> expected(Materializer model) {
-        Map<String, MaterializedObject> objects = new HashMap<>();
-        for (ObjectState s : model.objects()) {
-            objects.put(s.objectId(), MaterializedObject.of(s));
-        }
-        return objects;
     }
 }
