@@ -15,23 +15,49 @@ import java.util.TreeMap;
  *
  * <p>Entries are kept in two parallel arrays sorted by actor id in UTF-8 byte order, which makes
  * {@link #compare}, {@link #merge} and {@link #equals} linear walks, and iteration,
- * {@link #toJson()} and {@link #toString()} deterministic.
+ * {@link #toJson()} and {@link #toString()} deterministic. Counters are stored as {@code int}s
+ * while every one fits, which halves what a merge reads from memory; a clock with a counter above
+ * {@link Integer#MAX_VALUE} keeps them all as {@code long}s. The two forms behave the same.
  *
  * <p>Clocks are partially ordered; this class deliberately does not implement {@link Comparable}.
  * Thread-safe: immutable.
  */
 public final class VectorClock {
     private static final String[] NO_ACTORS = new String[0];
-    private static final long[] NO_COUNTERS = new long[0];
+    private static final int[] NO_COUNTERS = new int[0];
     private static final VectorClock EMPTY = new VectorClock(NO_ACTORS, NO_COUNTERS);
 
     private final String[] actors;
-    private final long[] counters;
+    // Exactly one of the two is set, and which one is canonical: wide iff some counter exceeds
+    // Integer.MAX_VALUE. Equal clocks therefore hold equal arrays of the same kind.
+    private final int[] counters;
+    private final long[] wide;
     private int hash;
 
-    private VectorClock(String[] actors, long[] counters) {
+    private VectorClock(String[] actors, int[] counters) {
         this.actors = actors;
         this.counters = counters;
+        this.wide = null;
+    }
+
+    private VectorClock(String[] actors, long[] wide) {
+        this.actors = actors;
+        this.counters = null;
+        this.wide = wide;
+    }
+
+    // The canonical clock for counters given as longs: ints when every one fits.
+    private static VectorClock ofLongs(String[] actors, long[] counters) {
+        for (long c : counters) {
+            if (c > Integer.MAX_VALUE) {
+                return new VectorClock(actors, counters);
+            }
+        }
+        int[] narrow = new int[counters.length];
+        for (int k = 0; k < narrow.length; k++) {
+            narrow[k] = (int) counters[k];
+        }
+        return new VectorClock(actors, narrow);
     }
 
     /** The clock with no entries, which every other clock dominates. */
@@ -42,7 +68,7 @@ public final class VectorClock {
     /** A clock with one entry. */
     public static VectorClock of(String actor, long counter) {
         checkEntry(actor, counter);
-        return new VectorClock(new String[] {actor}, new long[] {counter});
+        return ofLongs(new String[] {actor}, new long[] {counter});
     }
 
     /**
@@ -94,7 +120,7 @@ public final class VectorClock {
                 throw new InvalidClockException("actor \"" + a[k] + "\" appears twice");
             }
         }
-        return new VectorClock(a, c);
+        return ofLongs(a, c);
     }
 
     private static void checkEntry(String actor, long counter) {
@@ -146,7 +172,7 @@ public final class VectorClock {
             } else if (c > 0) {
                 hi = mid - 1;
             } else {
-                return counters[mid];
+                return counterAt(mid);
             }
         }
         return 0;
@@ -169,14 +195,15 @@ public final class VectorClock {
 
     /** Counter at position {@code i} in UTF-8 order of actor ids. */
     public long counterAt(int i) {
-        return counters[i];
+        int[] c = counters;
+        return c != null ? c[i] : wide[i];
     }
 
     /** The entries as an unmodifiable map sorted by actor id in UTF-8 byte order. */
     public SortedMap<String, Long> toMap() {
         TreeMap<String, Long> map = new TreeMap<>(Utf8Order.COMPARATOR);
         for (int i = 0; i < actors.length; i++) {
-            map.put(actors[i], counters[i]);
+            map.put(actors[i], counterAt(i));
         }
         return Collections.unmodifiableSortedMap(map);
     }
@@ -189,10 +216,13 @@ public final class VectorClock {
         if (this == other) {
             return ClockOrder.EQUAL;
         }
+        int[] ca = counters;
+        int[] cb = other.counters;
+        if (ca == null || cb == null) {
+            return compareFrom(0, other, false, false);
+        }
         String[] a = actors;
         String[] b = other.actors;
-        long[] ca = counters;
-        long[] cb = other.counters;
         boolean less = false;
         boolean greater = false;
         // Clocks of one object usually name the same actors, and the ids are usually the very same
@@ -203,8 +233,8 @@ public final class VectorClock {
         int common = Math.min(a.length, b.length);
         int k = 0;
         while (k < common && (shared || a[k] == b[k])) {
-            long x = ca[k];
-            long y = cb[k];
+            int x = ca[k];
+            int y = cb[k];
             if (x != y) {
                 if (x < y) {
                     less = true;
@@ -223,21 +253,22 @@ public final class VectorClock {
         return compareFrom(k, other, less, greater);
     }
 
-    // The rest of compare() once the actor ids at position k differ or one clock has ended: the
-    // UTF-8 walk. Kept apart so that the common case above stays small enough to be inlined.
+    // The rest of compare() once the actor ids at position k differ or one clock has ended, or
+    // when a clock holds wide counters: the UTF-8 walk. Kept apart so that the common case above
+    // stays small enough to be inlined.
     private ClockOrder compareFrom(int k, VectorClock other, boolean less, boolean greater) {
         String[] a = actors;
         String[] b = other.actors;
-        long[] ca = counters;
-        long[] cb = other.counters;
         int i = k;
         int j = k;
         while (i < a.length && j < b.length) {
             int c = Utf8Order.compare(a[i], b[j]);
             if (c == 0) {
-                if (ca[i] < cb[j]) {
+                long x = counterAt(i);
+                long y = other.counterAt(j);
+                if (x < y) {
                     less = true;
-                } else if (ca[i] > cb[j]) {
+                } else if (x > y) {
                     greater = true;
                 }
                 i++;
@@ -281,10 +312,12 @@ public final class VectorClock {
         }
         String[] a = actors;
         String[] b = other.actors;
-        if (a.length == b.length && sameActors(a, b)) {
-            long[] rc = new long[a.length];
+        int[] ca = counters;
+        int[] cb = other.counters;
+        if (ca != null && cb != null && a.length == b.length && sameActors(a, b)) {
+            int[] rc = new int[a.length];
             for (int k = 0; k < rc.length; k++) {
-                rc[k] = Math.max(counters[k], other.counters[k]);
+                rc[k] = Math.max(ca[k], cb[k]);
             }
             return new VectorClock(a, rc);
         }
@@ -298,16 +331,16 @@ public final class VectorClock {
             int c = i == a.length ? 1 : j == b.length ? -1 : Utf8Order.compare(a[i], b[j]);
             if (c == 0) {
                 ra[n] = a[i];
-                rc[n] = Math.max(counters[i], other.counters[j]);
+                rc[n] = Math.max(counterAt(i), other.counterAt(j));
                 i++;
                 j++;
             } else if (c < 0) {
                 ra[n] = a[i];
-                rc[n] = counters[i];
+                rc[n] = counterAt(i);
                 i++;
             } else {
                 ra[n] = b[j];
-                rc[n] = other.counters[j];
+                rc[n] = other.counterAt(j);
                 j++;
             }
             n++;
@@ -315,7 +348,7 @@ public final class VectorClock {
         // When the result names exactly one side's actors, share that side's (immutable) array: it
         // saves memory, and compare() between clocks sharing an array looks at counters only.
         String[] actorsOut = n == a.length ? a : n == b.length ? b : n == ra.length ? ra : Arrays.copyOf(ra, n);
-        return new VectorClock(actorsOut, n == rc.length ? rc : Arrays.copyOf(rc, n));
+        return ofLongs(actorsOut, n == rc.length ? rc : Arrays.copyOf(rc, n));
     }
 
     // Same actor ids at every position; the arrays are then interchangeable (both are immutable).
@@ -342,26 +375,42 @@ public final class VectorClock {
         }
         if (current == 0) {
             checkEntry(actor, 1);
-            String[] a = Arrays.copyOf(actors, actors.length + 1);
-            long[] c = Arrays.copyOf(counters, counters.length + 1);
-            int pos = actors.length;
-            while (pos > 0 && Utf8Order.compare(a[pos - 1], actor) > 0) {
-                a[pos] = a[pos - 1];
-                c[pos] = c[pos - 1];
-                pos--;
-            }
+        }
+        int pos = current == 0 ? insertionPoint(actor) : indexOf(actor);
+        int n = current == 0 ? actors.length + 1 : actors.length;
+        String[] a = actors;
+        if (current == 0) {
+            a = new String[n];
+            System.arraycopy(actors, 0, a, 0, pos);
             a[pos] = actor;
-            c[pos] = 1;
-            return new VectorClock(a, c);
+            System.arraycopy(actors, pos, a, pos + 1, actors.length - pos);
         }
-        long[] c = counters.clone();
-        for (int i = 0; i < actors.length; i++) {
-            if (actors[i].equals(actor)) {
-                c[i] = current + 1;
-                break;
+        long[] c = new long[n];
+        for (int i = 0, j = 0; i < n; i++) {
+            c[i] = i == pos ? current + 1 : counterAt(j);
+            if (i != pos || current != 0) {
+                j++;
             }
         }
-        return new VectorClock(actors, c);
+        return ofLongs(a, c);
+    }
+
+    // Position of the actor, which is present.
+    private int indexOf(String actor) {
+        int i = 0;
+        while (!actors[i].equals(actor)) {
+            i++;
+        }
+        return i;
+    }
+
+    // Where an absent actor goes to keep UTF-8 order.
+    private int insertionPoint(String actor) {
+        int pos = actors.length;
+        while (pos > 0 && Utf8Order.compare(actors[pos - 1], actor) > 0) {
+            pos--;
+        }
+        return pos;
     }
 
     /** Canonical JSON: an object with keys in UTF-8 byte order, e.g. {@code {"c1":3,"c2":1}}. */
@@ -373,7 +422,7 @@ public final class VectorClock {
                 sb.append(',');
             }
             JsonStrings.appendQuoted(sb, actors[i]);
-            sb.append(':').append(counters[i]);
+            sb.append(':').append(counterAt(i));
         }
         return sb.append('}').toString();
     }
@@ -387,14 +436,15 @@ public final class VectorClock {
             return false;
         }
         VectorClock other = (VectorClock) o;
-        return Arrays.equals(counters, other.counters) && Arrays.equals(actors, other.actors);
+        // The representation is canonical, so equal clocks hold the same kind of array.
+        return Arrays.equals(counters, other.counters) && Arrays.equals(wide, other.wide) && Arrays.equals(actors, other.actors);
     }
 
     @Override
     public int hashCode() {
         int h = hash;
         if (h == 0) {
-            h = 31 * Arrays.hashCode(actors) + Arrays.hashCode(counters);
+            h = 31 * Arrays.hashCode(actors) + (counters != null ? Arrays.hashCode(counters) : Arrays.hashCode(wide));
             hash = h;
         }
         return h;

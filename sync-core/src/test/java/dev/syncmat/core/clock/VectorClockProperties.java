@@ -5,6 +5,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,15 +16,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Laws of {@link VectorClock}. Clocks are drawn from few actors (including two whose UTF-16 and
- * UTF-8 orders differ) and small counters, so that every one of the four relations occurs often.
- * The reference model is a plain map of actor to counter.
+ * UTF-8 orders differ) and few counters, so that every one of the four relations occurs often.
+ * Some counters sit around {@link Integer#MAX_VALUE}, where a clock switches from int to long
+ * counters, so that clocks of both forms meet. The reference model is a plain map of actor to
+ * counter.
  */
 class VectorClockProperties {
 
     @Provide
     Arbitrary<Map<String, Long>> entries() {
         Arbitrary<String> actors = Arbitraries.of("a", "b", "c", "\u00E9", "\uFF5E", "\uD83D\uDE80");
-        Arbitrary<Long> counters = Arbitraries.longs().between(1, 4);
+        Arbitrary<Long> counters = Arbitraries.frequencyOf(
+                Tuple.of(3, Arbitraries.longs().between(1, 4)),
+                Tuple.of(1, Arbitraries.longs().between(Integer.MAX_VALUE - 1L, Integer.MAX_VALUE + 2L)));
         return Arbitraries.maps(actors, counters).ofMaxSize(6);
     }
 

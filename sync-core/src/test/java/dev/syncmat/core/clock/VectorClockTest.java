@@ -319,4 +319,26 @@ class VectorClockTest {
         assertThat(wider).isEqualTo(VectorClock.of("a", 3, "b", 7, "c", 1));
         assertThat(wider.compare(VectorClock.of("a", 3, "b", 7, "c", 2))).isEqualTo(ClockOrder.BEFORE);
     }
+
+    @Test
+    void countersPastIntRangeCompareMergeAndPrintExactly() {
+        long big = Integer.MAX_VALUE + 1L;
+        VectorClock small = VectorClock.of("a", Integer.MAX_VALUE, "b", 1);
+        VectorClock wide = small.increment("a");
+        assertThat(wide.get("a")).isEqualTo(big);
+        assertThat(wide).isEqualTo(VectorClock.of("a", big, "b", 1)).hasSameHashCodeAs(VectorClock.of("a", big, "b", 1));
+        assertThat(wide.toJson()).isEqualTo("{\"a\":2147483648,\"b\":1}");
+        assertThat(wide.compare(small)).isEqualTo(ClockOrder.AFTER);
+        assertThat(small.compare(wide)).isEqualTo(ClockOrder.BEFORE);
+        VectorClock otherSide = small.increment("b");
+        assertThat(wide.compare(otherSide)).isEqualTo(ClockOrder.CONCURRENT);
+        assertThat(otherSide.compare(wide)).isEqualTo(ClockOrder.CONCURRENT);
+        assertThat(wide.merge(otherSide)).isEqualTo(VectorClock.of("a", big, "b", 2));
+        assertThat(otherSide.merge(wide)).isEqualTo(VectorClock.of("a", big, "b", 2));
+        assertThat(VectorClock.of("a", Long.MAX_VALUE).merge(VectorClock.of("b", 1))).isEqualTo(VectorClock.of("a", Long.MAX_VALUE, "b", 1));
+        // A clock that fits in ints equals the same entries however it was built.
+        assertThat(VectorClock.of("a", Integer.MAX_VALUE).increment("b")).isEqualTo(VectorClock.of("a", (long) Integer.MAX_VALUE, "b", 1L));
+        assertThat(wide.merge(small)).isSameAs(wide);
+        assertThat(small.merge(wide)).isSameAs(wide);
+    }
 }
