@@ -385,14 +385,32 @@ public final class VectorClock {
             a[pos] = actor;
             System.arraycopy(actors, pos, a, pos + 1, actors.length - pos);
         }
+        long next = current + 1;
+        int[] ci = counters;
+        if (ci != null && next <= Integer.MAX_VALUE) {
+            int[] c = new int[n];
+            if (current == 0) {
+                System.arraycopy(ci, 0, c, 0, pos);
+                System.arraycopy(ci, pos, c, pos + 1, ci.length - pos);
+            } else {
+                System.arraycopy(ci, 0, c, 0, n);
+            }
+            c[pos] = (int) next;
+            return new VectorClock(a, c);
+        }
+        // Wide either way: a counter above Integer.MAX_VALUE is already there, or this one is it.
         long[] c = new long[n];
         for (int i = 0, j = 0; i < n; i++) {
-            c[i] = i == pos ? current + 1 : counterAt(j);
-            if (i != pos || current != 0) {
-                j++;
+            if (i == pos) {
+                c[i] = next;
+                if (current != 0) {
+                    j++;
+                }
+            } else {
+                c[i] = counterAt(j++);
             }
         }
-        return ofLongs(a, c);
+        return new VectorClock(a, c);
     }
 
     // Position of the actor, which is present.
