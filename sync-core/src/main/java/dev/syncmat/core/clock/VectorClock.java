@@ -373,43 +373,36 @@ public final class VectorClock {
         if (current == Long.MAX_VALUE) {
             throw new InvalidClockException("clock counter for actor \"" + actor + "\" cannot be incremented past " + Long.MAX_VALUE);
         }
-        if (current == 0) {
+        boolean added = current == 0;
+        if (added) {
             checkEntry(actor, 1);
         }
-        int pos = current == 0 ? insertionPoint(actor) : indexOf(actor);
-        int n = current == 0 ? actors.length + 1 : actors.length;
+        int pos = added ? insertionPoint(actor) : indexOf(actor);
+        int n = added ? actors.length + 1 : actors.length;
+        // Entries after pos move up by one when the actor is new.
+        int shift = n - actors.length;
         String[] a = actors;
-        if (current == 0) {
+        if (added) {
             a = new String[n];
             System.arraycopy(actors, 0, a, 0, pos);
+            System.arraycopy(actors, pos, a, pos + shift, actors.length - pos);
             a[pos] = actor;
-            System.arraycopy(actors, pos, a, pos + 1, actors.length - pos);
         }
         long next = current + 1;
         int[] ci = counters;
         if (ci != null && next <= Integer.MAX_VALUE) {
             int[] c = new int[n];
-            if (current == 0) {
-                System.arraycopy(ci, 0, c, 0, pos);
-                System.arraycopy(ci, pos, c, pos + 1, ci.length - pos);
-            } else {
-                System.arraycopy(ci, 0, c, 0, n);
-            }
+            System.arraycopy(ci, 0, c, 0, pos);
+            System.arraycopy(ci, pos, c, pos + shift, ci.length - pos);
             c[pos] = (int) next;
             return new VectorClock(a, c);
         }
         // Wide either way: a counter above Integer.MAX_VALUE is already there, or this one is it.
         long[] c = new long[n];
-        for (int i = 0, j = 0; i < n; i++) {
-            if (i == pos) {
-                c[i] = next;
-                if (current != 0) {
-                    j++;
-                }
-            } else {
-                c[i] = counterAt(j++);
-            }
+        for (int j = 0; j < actors.length; j++) {
+            c[j < pos ? j : j + shift] = counterAt(j);
         }
+        c[pos] = next;
         return new VectorClock(a, c);
     }
 
