@@ -22,7 +22,6 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -51,7 +50,7 @@ public class ApplyBenchmark {
     static final int OBJECTS = 10_000;
     static final int OPS_PER_OBJECT = 10;
     static final int TOTAL_OPS = OBJECTS * OPS_PER_OBJECT;
-    private static final long SEED = 0x5EED_CAFEL;
+    static final long SEED = 0x5EED_CAFEL;
 
     /** Actors in the pool; every op's clock holds this many entries. */
     @Param({"2", "16", "256"})
@@ -67,27 +66,29 @@ public class ApplyBenchmark {
     /** Builds the history once per trial and prints what it contains. */
     @Setup(Level.Trial)
     public void buildHistory() {
-        CausalHistory history = CausalHistory.generate(OBJECTS, OPS_PER_OBJECT, actors, concurrentPercent, SEED);
-        List<Op> list = history.ops();
-        ops = list.toArray(new Op[0]);
+        ops = history(OBJECTS, actors, concurrentPercent);
+    }
+
+    /**
+     * The ops of the benchmark history for these parameters, in delivery order; prints what the
+     * history contains. Shared with {@link ApplyScaleBenchmark}.
+     */
+    static Op[] history(int objects, int actors, int concurrentPercent) {
+        CausalHistory history = CausalHistory.generate(objects, OPS_PER_OBJECT, actors, concurrentPercent, SEED);
+        Op[] ops = history.ops().toArray(new Op[0]);
         System.out.println(history.describe());
         // Building the history leaves much garbage between the ops (JSON parsing); collect it now
-        // so that both benchmarks start from the same compacted heap instead of a GC moving the
+        // so that every benchmark starts from the same compacted heap instead of a GC moving the
         // ops in the middle of a measurement.
         System.gc();
+        return ops;
     }
 
     /** Applies every op in delivery order into a map of object states. */
     @Benchmark
     @OperationsPerInvocation(TOTAL_OPS)
     public int engineApply(Blackhole bh) {
-        HashMap<String, ObjectState> states = new HashMap<>(2 * OBJECTS);
-        for (Op op : ops) {
-            ApplyResult r = engine.apply(states.get(op.objectId()), op);
-            states.put(op.objectId(), r.state());
-            bh.consume(r);
-        }
-        return states.size();
+        return applyAll(engine, ops, OBJECTS, bh);
     }
 
     /**
@@ -98,7 +99,31 @@ public class ApplyBenchmark {
     @Benchmark
     @OperationsPerInvocation(TOTAL_OPS)
     public int lookupAndCompareClocks(Blackhole bh) {
-        HashMap<String, Op> latest = new HashMap<>(2 * OBJECTS);
+        return keepLatestByClock(ops, OBJECTS, bh);
+    }
+
+    /** Baseline: the last delivered op per object wins, with no clock comparison. */
+    @Benchmark
+    @OperationsPerInvocation(TOTAL_OPS)
+    public int lastWriterWinsHashMap(Blackhole bh) {
+        return putAll(ops, OBJECTS, bh);
+    }
+
+    // The three loops, shared with ApplyScaleBenchmark. Each starts from an empty map sized for
+    // the history's objects and returns the number of objects it ends with.
+
+    static int applyAll(MergeEngine engine, Op[] ops, int objects, Blackhole bh) {
+        HashMap<String, ObjectState> states = new HashMap<>(2 * objects);
+        for (Op op : ops) {
+            ApplyResult r = engine.apply(states.get(op.objectId()), op);
+            states.put(op.objectId(), r.state());
+            bh.consume(r);
+        }
+        return states.size();
+    }
+
+    static int keepLatestByClock(Op[] ops, int objects, Blackhole bh) {
+        HashMap<String, Op> latest = new HashMap<>(2 * objects);
         for (Op op : ops) {
             Op previous = latest.get(op.objectId());
             Op kept = previous == null || op.clock().compare(previous.clock()) == ClockOrder.AFTER ? op : previous;
@@ -108,11 +133,8 @@ public class ApplyBenchmark {
         return latest.size();
     }
 
-    /** Baseline: the last delivered op per object wins, with no clock comparison. */
-    @Benchmark
-    @OperationsPerInvocation(TOTAL_OPS)
-    public int lastWriterWinsHashMap(Blackhole bh) {
-        HashMap<String, Op> latest = new HashMap<>(2 * OBJECTS);
+    static int putAll(Op[] ops, int objects, Blackhole bh) {
+        HashMap<String, Op> latest = new HashMap<>(2 * objects);
         for (Op op : ops) {
             bh.consume(latest.put(op.objectId(), op));
         }
