@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * An immutable vector clock: actor id to counter. A missing actor counts 0, so zero entries are
@@ -26,6 +27,18 @@ public final class VectorClock {
     private static final String[] NO_ACTORS = new String[0];
     private static final int[] NO_COUNTERS = new int[0];
     private static final VectorClock EMPTY = new VectorClock(NO_ACTORS, NO_COUNTERS);
+
+    // Actor arrays are immutable, so clocks that name the same actors can share one: it saves the
+    // array per clock, and compare() and merge() of two clocks sharing it read counters only.
+    // Clocks derived from one another share it already; clocks read from JSON or a database row
+    // each build their own, so the factories look it up here. Direct-mapped and bounded: a new
+    // actor list takes over its slot, and only lists of at most SHARED_MAX_ACTORS ids and
+    // SHARED_MAX_CHARS characters in all are kept, so whatever the input the table pins under
+    // 8 MB (a few KB for typical ids). Sharing changes no result.
+    private static final int SHARED_SLOTS = 512;
+    private static final int SHARED_MAX_ACTORS = 256;
+    private static final int SHARED_MAX_CHARS = 2048;
+    private static final AtomicReferenceArray<String[]> SHARED = new AtomicReferenceArray<>(SHARED_SLOTS);
 
     private final String[] actors;
     // Exactly one of the two is set, and which one is canonical: wide iff some counter exceeds
@@ -60,6 +73,34 @@ public final class VectorClock {
         return new VectorClock(actors, narrow);
     }
 
+    // The shared array equal to actors, which becomes the shared one if its slot holds another.
+    private static String[] shared(String[] actors) {
+        if (actors.length > SHARED_MAX_ACTORS) {
+            return actors;
+        }
+        int h = 1;
+        int chars = 0;
+        for (String actor : actors) {
+            h = 31 * h + actor.hashCode();
+            chars += actor.length();
+        }
+        if (chars > SHARED_MAX_CHARS) {
+            return actors;
+        }
+        int slot = (h ^ h >>> 16) & (SHARED_SLOTS - 1);
+        String[] cached = SHARED.get(slot);
+        if (cached != null && Arrays.equals(cached, actors)) {
+            return cached;
+        }
+        SHARED.set(slot, actors);
+        return actors;
+    }
+
+    /** Whether both clocks hold one actor array; for tests of the sharing above. */
+    boolean sharesActorsWith(VectorClock other) {
+        return actors == other.actors;
+    }
+
     /** The clock with no entries, which every other clock dominates. */
     public static VectorClock empty() {
         return EMPTY;
@@ -68,7 +109,7 @@ public final class VectorClock {
     /** A clock with one entry. */
     public static VectorClock of(String actor, long counter) {
         checkEntry(actor, counter);
-        return ofLongs(new String[] {actor}, new long[] {counter});
+        return ofLongs(shared(new String[] {actor}), new long[] {counter});
     }
 
     /**
@@ -120,7 +161,7 @@ public final class VectorClock {
                 throw new InvalidClockException("actor \"" + a[k] + "\" appears twice");
             }
         }
-        return ofLongs(a, c);
+        return ofLongs(shared(a), c);
     }
 
     private static void checkEntry(String actor, long counter) {
@@ -347,7 +388,7 @@ public final class VectorClock {
         }
         // When the result names exactly one side's actors, share that side's (immutable) array: it
         // saves memory, and compare() between clocks sharing an array looks at counters only.
-        String[] actorsOut = n == a.length ? a : n == b.length ? b : n == ra.length ? ra : Arrays.copyOf(ra, n);
+        String[] actorsOut = n == a.length ? a : n == b.length ? b : shared(n == ra.length ? ra : Arrays.copyOf(ra, n));
         return ofLongs(actorsOut, n == rc.length ? rc : Arrays.copyOf(rc, n));
     }
 
@@ -387,6 +428,7 @@ public final class VectorClock {
             System.arraycopy(actors, 0, a, 0, pos);
             System.arraycopy(actors, pos, a, pos + shift, actors.length - pos);
             a[pos] = actor;
+            a = shared(a);
         }
         long next = current + 1;
         int[] ci = counters;

@@ -341,4 +341,73 @@ class VectorClockTest {
         assertThat(wide.merge(small)).isSameAs(wide);
         assertThat(small.merge(wide)).isSameAs(wide);
     }
+
+    @Test
+    void clocksBuiltApartWithTheSameActorsShareOneActorArray() {
+        // As two ops read from JSON: equal actor ids, but separate String instances and maps.
+        Map<String, Long> first = new TreeMap<>();
+        Map<String, Long> second = new TreeMap<>();
+        for (int i = 0; i < 16; i++) {
+            first.put(new String("share-" + i), (long) i + 1);
+            second.put(new String("share-" + i), (long) i + 2);
+        }
+        VectorClock x = VectorClock.of(first);
+        VectorClock y = VectorClock.of(second);
+        assertThat(x.sharesActorsWith(y)).isTrue();
+        assertThat(x.compare(y)).isEqualTo(ClockOrder.BEFORE);
+        assertThat(y.increment("share-3").sharesActorsWith(x)).isTrue();
+        VectorClock added = x.increment("share-16");
+        assertThat(added.sharesActorsWith(y.increment("share-16"))).isTrue();
+        assertThat(added.sharesActorsWith(x)).isFalse();
+    }
+
+    @Test
+    void clocksPastTheSharingBoundsKeepTheirOwnArrayAndStillCompareRight() {
+        Map<String, Long> first = new TreeMap<>();
+        Map<String, Long> second = new TreeMap<>();
+        for (int i = 0; i < 300; i++) {
+            first.put(new String("wide-" + i), 5L);
+            second.put(new String("wide-" + i), i == 150 ? 6L : 5L);
+        }
+        VectorClock x = VectorClock.of(first);
+        VectorClock y = VectorClock.of(second);
+        assertThat(x.sharesActorsWith(y)).isFalse();
+        assertThat(x.compare(y)).isEqualTo(ClockOrder.BEFORE);
+        assertThat(y.compare(x)).isEqualTo(ClockOrder.AFTER);
+        assertThat(x.merge(y)).isSameAs(y);
+        // Few actors, but long ids: 10 x 300 characters is past the bound on characters.
+        String longId = "x".repeat(300);
+        Map<String, Long> few = new TreeMap<>();
+        Map<String, Long> fewAgain = new TreeMap<>();
+        for (int i = 0; i < 10; i++) {
+            few.put(new String(longId + i), 1L);
+            fewAgain.put(new String(longId + i), 1L);
+        }
+        assertThat(VectorClock.of(few).sharesActorsWith(VectorClock.of(fewAgain))).isFalse();
+        assertThat(VectorClock.of(few).compare(VectorClock.of(fewAgain))).isEqualTo(ClockOrder.EQUAL);
+        // As many ids, short ones: shared.
+        Map<String, Long> shortIds = new TreeMap<>();
+        Map<String, Long> shortIdsAgain = new TreeMap<>();
+        for (int i = 0; i < 10; i++) {
+            shortIds.put(new String("y" + i), 1L);
+            shortIdsAgain.put(new String("y" + i), 2L);
+        }
+        assertThat(VectorClock.of(shortIds).sharesActorsWith(VectorClock.of(shortIdsAgain))).isTrue();
+    }
+
+    @Test
+    void manyDistinctActorListsEvictEachOtherWithoutChangingAnyResult() {
+        // More distinct actor lists than the table has slots: clocks of an evicted list no longer
+        // share an array with later ones, and compare and equals must not notice.
+        VectorClock[] early = new VectorClock[5_000];
+        for (int i = 0; i < early.length; i++) {
+            early[i] = VectorClock.of("evict-" + i, 1, "z", 2);
+        }
+        for (int i = 0; i < early.length; i++) {
+            VectorClock later = VectorClock.of(new String("evict-" + i), 2, "z", 2);
+            assertThat(later.compare(early[i])).isEqualTo(ClockOrder.AFTER);
+            assertThat(early[i].merge(later)).isEqualTo(later);
+            assertThat(VectorClock.of("evict-" + i, 1, "z", 2)).isEqualTo(early[i]).hasSameHashCodeAs(early[i]);
+        }
+    }
 }
