@@ -104,7 +104,10 @@ final class CausalHistory {
             String opId = actorIds[writer] + "-" + counter;
             Payload payload = Payload.parse("{\"title\":\"note " + o + " rev " + written[o] + "\",\"done\":"
                     + random.nextBoolean() + ",\"rank\":" + random.nextInt(1000) + "}");
-            ops.add(Op.update(opId, objectId, "note", clock, payload));
+            // The op's clock as a reader parsing the op would build it: arrays of its own, holding
+            // the shared actor id strings. (Clocks derived by merge share their actor array with
+            // the clock they came from, which would let every compare skip reading the ids.)
+            ops.add(Op.update(opId, objectId, "note", VectorClock.of(clock.toMap()), payload));
 
             previousContext[o] = first ? baseClock : context[o];
             context[o] = first ? clock : context[o].merge(clock);
