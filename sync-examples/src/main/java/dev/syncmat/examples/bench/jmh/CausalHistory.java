@@ -104,9 +104,9 @@ final class CausalHistory {
             String opId = actorIds[writer] + "-" + counter;
             Payload payload = Payload.parse("{\"title\":\"note " + o + " rev " + written[o] + "\",\"done\":"
                     + random.nextBoolean() + ",\"rank\":" + random.nextInt(1000) + "}");
-            // The op's clock as a reader parsing the op would build it: arrays of its own, holding
-            // the shared actor id strings. (Clocks derived by merge share their actor array with
-            // the clock they came from, which would let every compare skip reading the ids.)
+            // The op's clock built from its entries through the factory the JSON reader uses, as
+            // for a parsed op, not the generator's derived clock (a merge result shares its actor
+            // array with the clock it came from whether or not the reader's clocks would).
             ops.add(Op.update(opId, objectId, "note", VectorClock.of(clock.toMap()), payload));
 
             previousContext[o] = first ? baseClock : context[o];
