@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * {@link Integer#MAX_VALUE} keeps them all as {@code long}s. The two forms behave the same.
  *
  * <p>Clocks are partially ordered; this class deliberately does not implement {@link Comparable}.
- * Thread-safe: immutable.
+ * Thread-safe: immutable (clocks naming the same actors may share one immutable actor array,
+ * through a bounded table that never changes a result).
  */
 public final class VectorClock {
     private static final String[] NO_ACTORS = new String[0];
@@ -269,7 +270,8 @@ public final class VectorClock {
         // Clocks of one object usually name the same actors, and the ids are usually the very same
         // String instances (the JSON reader interns object keys; increment shares the array). While
         // that holds, position k is the same actor on both sides and only the counters need looking at.
-        // Clocks derived from one another share the array itself, and then it is not read at all.
+        // Clocks of one actor list usually share the array itself (derived clocks, and the
+        // factories' table, see SHARED), and then it is not read at all.
         boolean shared = a == b;
         int common = Math.min(a.length, b.length);
         int k = 0;
