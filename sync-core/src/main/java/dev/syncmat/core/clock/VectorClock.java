@@ -265,17 +265,29 @@ public final class VectorClock {
         }
         String[] a = actors;
         String[] b = other.actors;
+        if (ca.length == cb.length && (a == b || sameActorRefs(a, b))) {
+            // Both clocks name the very same actor ids at the same positions (the usual case for
+            // clocks of one object; arrays are shared through SHARED or derivation, and the JSON
+            // reader interns ids), so only counters decide. They are read without a data-dependent
+            // branch: a mispredicted branch here, resolved only once the caller's cache misses
+            // return, would throw away the loads the CPU had started for the caller's next op
+            // (docs/benchmarks-engine.md). Counters are >= 1 and fit an int, so d cannot overflow
+            // and -d has the opposite sign.
+            int neg = 0;
+            int pos = 0;
+            for (int k = 0; k < ca.length; k++) {
+                int d = ca[k] - cb[k];
+                neg |= d;
+                pos |= -d;
+            }
+            return order(neg < 0, pos < 0);
+        }
         boolean less = false;
         boolean greater = false;
-        // Clocks of one object usually name the same actors, and the ids are usually the very same
-        // String instances (the JSON reader interns object keys; increment shares the array). While
-        // that holds, position k is the same actor on both sides and only the counters need looking at.
-        // Clocks of one actor list usually share the array itself (derived clocks, and the
-        // factories' table, see SHARED), and then it is not read at all.
-        boolean shared = a == b;
+        // Otherwise walk while position k is the same actor on both sides, then the UTF-8 walk.
         int common = Math.min(a.length, b.length);
         int k = 0;
-        while (k < common && (shared || a[k] == b[k])) {
+        while (k < common && a[k] == b[k]) {
             int x = ca[k];
             int y = cb[k];
             if (x != y) {
@@ -294,6 +306,16 @@ public final class VectorClock {
             return order(less, greater);
         }
         return compareFrom(k, other, less, greater);
+    }
+
+    // Whether both arrays, of equal length, hold the very same String instances at every position.
+    private static boolean sameActorRefs(String[] a, String[] b) {
+        for (int k = 0; k < a.length; k++) {
+            if (a[k] != b[k]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // The rest of compare() once the actor ids at position k differ or one clock has ended, or
@@ -344,6 +366,31 @@ public final class VectorClock {
 
     /** The pointwise maximum of both clocks. Returns {@code this} or {@code other} when one already covers the other. */
     public VectorClock merge(VectorClock other) {
+        int[] ca = counters;
+        int[] cb = other.counters;
+        String[] a = actors;
+        String[] b = other.actors;
+        if (ca != null && cb != null && ca.length == cb.length && (a == b || sameActorRefs(a, b))) {
+            // Same actors at the same positions: the walk of compare(), inline, then the maximum.
+            int neg = 0;
+            int pos = 0;
+            for (int k = 0; k < ca.length; k++) {
+                int d = ca[k] - cb[k];
+                neg |= d;
+                pos |= -d;
+            }
+            if (neg >= 0) {
+                return this;
+            }
+            if (pos >= 0) {
+                return other;
+            }
+            int[] rc = new int[ca.length];
+            for (int k = 0; k < rc.length; k++) {
+                rc[k] = Math.max(ca[k], cb[k]);
+            }
+            return new VectorClock(a, rc);
+        }
         // Most merges (an object's context with an op that supersedes it) find one side covering
         // the other; finding that out first costs a walk with no allocation.
         ClockOrder order = compare(other);
@@ -353,10 +400,6 @@ public final class VectorClock {
         if (order == ClockOrder.BEFORE) {
             return other;
         }
-        String[] a = actors;
-        String[] b = other.actors;
-        int[] ca = counters;
-        int[] cb = other.counters;
         if (ca != null && cb != null && a.length == b.length && sameActors(a, b)) {
             int[] rc = new int[a.length];
             for (int k = 0; k < rc.length; k++) {

@@ -321,6 +321,26 @@ class VectorClockTest {
     }
 
     @Test
+    void countersAtBothEndsOfTheIntRangeCompareRightBetweenClocksSharingTheirActors() {
+        // compare() reads clocks with one actor array by counter differences; 1 against
+        // Integer.MAX_VALUE is the widest difference it can meet and must keep its sign.
+        int max = Integer.MAX_VALUE;
+        VectorClock highLow = VectorClock.of("a", max, "b", 1);
+        VectorClock lowHigh = VectorClock.of("a", 1, "b", max);
+        VectorClock low = VectorClock.of("a", 1, "b", 1);
+        VectorClock high = VectorClock.of("a", max, "b", max);
+        assertThat(highLow.sharesActorsWith(lowHigh) && low.sharesActorsWith(high) && low.sharesActorsWith(highLow)).isTrue();
+        assertThat(highLow.compare(lowHigh)).isEqualTo(ClockOrder.CONCURRENT);
+        assertThat(lowHigh.compare(highLow)).isEqualTo(ClockOrder.CONCURRENT);
+        assertThat(low.compare(highLow)).isEqualTo(ClockOrder.BEFORE);
+        assertThat(highLow.compare(low)).isEqualTo(ClockOrder.AFTER);
+        assertThat(high.compare(lowHigh)).isEqualTo(ClockOrder.AFTER);
+        assertThat(lowHigh.compare(high)).isEqualTo(ClockOrder.BEFORE);
+        assertThat(high.compare(VectorClock.of("a", max, "b", max))).isEqualTo(ClockOrder.EQUAL);
+        assertThat(highLow.merge(lowHigh)).isEqualTo(high);
+    }
+
+    @Test
     void countersPastIntRangeCompareMergeAndPrintExactly() {
         long big = Integer.MAX_VALUE + 1L;
         VectorClock small = VectorClock.of("a", Integer.MAX_VALUE, "b", 1);
