@@ -141,6 +141,14 @@ public final class MergeEngine {
             ObjectState next = new ObjectState(state.objectId(), op, state.context().merge(op.clock()));
             return new ApplyResult(op, Outcome.APPLIED, next, List.of());
         }
+        if (survivors == 1) {
+            // The usual case for two heads: x supersedes one and stands beside the other.
+            for (int i = 0; ; i++) {
+                if (dominated == null ? (dominatedBits & 1L << i) == 0 : !dominated[i]) {
+                    return mergeBesideOne(state, op, heads.get(i));
+                }
+            }
+        }
 
         List<Op> newHeads = new ArrayList<>(survivors + 1);
         List<Conflict> conflicts = new ArrayList<>(survivors);
@@ -181,7 +189,15 @@ public final class MergeEngine {
         if (order == ClockOrder.BEFORE) {
             return new ApplyResult(op, Outcome.STALE, state, List.of());
         }
-        Op head = state.winner();
+        return mergeBesideOne(state, op, state.winner());
+    }
+
+    /**
+     * {@code op} becomes a head beside {@code head}, the one head of {@code state} it neither
+     * supersedes nor is superseded by, while every other head is superseded: the new state has
+     * exactly these two heads.
+     */
+    private ApplyResult mergeBesideOne(ObjectState state, Op op, Op head) {
         int byPolicy = policy.compare(op, head);
         int byId = Utf8Order.compare(op.opId(), head.opId());
         int r = byPolicy != 0 ? byPolicy : byId;
