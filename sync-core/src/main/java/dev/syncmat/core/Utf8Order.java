@@ -38,6 +38,23 @@ public final class Utf8Order {
         return a.length() - b.length();
     }
 
+    /**
+     * Whether {@code s} has no UTF-16 unit at or above U+D800. Against such a string,
+     * {@link String#compareTo} returns exactly what {@link #compare} returns: the two orders
+     * differ only where a surrogate meets a unit in U+E000..U+FFFF, and this string holds
+     * neither. Values that are compared often can record it once and take the JDK's vectorized
+     * comparison.
+     */
+    public static boolean belowSurrogates(CharSequence s) {
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            if (s.charAt(i) >= Character.MIN_SURROGATE) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     // Moves surrogates above U+E000..U+FFFF, which is where the code points they encode belong.
     private static int fixUp(char c) {
         return c >= 0xE000 ? c - 0x800 : c + 0x2000;

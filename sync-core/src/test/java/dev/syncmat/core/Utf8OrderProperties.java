@@ -1,5 +1,8 @@
 package dev.syncmat.core;
 
+import dev.syncmat.core.clock.VectorClock;
+import dev.syncmat.core.op.Op;
+import dev.syncmat.core.op.Payload;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -105,6 +108,29 @@ class Utf8OrderProperties {
                                                           @ForAll("loneSurrogates") char lone) {
         // s and rest end and start on code point boundaries, so the inserted unit cannot pair up.
         assertThat(Utf8Order.firstUnstorableChar(s + lone + rest)).isEqualTo(s.length());
+    }
+
+    /** The shortcut Op.compareOpId and Payload.compare take: String.compareTo, when one side allows it. */
+    @Property(tries = 1000)
+    void compareToEqualsCompareWhenOneSideIsBelowTheSurrogates(@ForAll("mixedStrings") String a, @ForAll("mixedStrings") String b) {
+        boolean below = a.chars().allMatch(c -> c < Character.MIN_SURROGATE);
+        assertThat(Utf8Order.belowSurrogates(a)).isEqualTo(below);
+        if (Utf8Order.belowSurrogates(a) || Utf8Order.belowSurrogates(b)) {
+            assertThat(a.compareTo(b)).isEqualTo(Utf8Order.compare(a, b));
+            assertThat(b.compareTo(a)).isEqualTo(Utf8Order.compare(b, a));
+        }
+    }
+
+    @Property(tries = 1000)
+    void opIdsAndPayloadsCompareAsTheirUtf8Bytes(@ForAll("storableStrings") String a, @ForAll("storableStrings") String b) {
+        VectorClock clock = VectorClock.of("c", 1);
+        Op x = Op.update("id" + a, "o", "t", clock, Payload.ofCanonicalJson("\"" + a + "\""));
+        Op y = Op.update("id" + b, "o", "t", clock, Payload.ofCanonicalJson("\"" + b + "\""));
+        int expected = Integer.signum(byteOrder(a, b));
+        assertThat(Integer.signum(x.compareOpId(y))).isEqualTo(expected);
+        assertThat(Integer.signum(y.compareOpId(x))).isEqualTo(-expected);
+        assertThat(Integer.signum(Payload.compare(x.payload(), y.payload()))).isEqualTo(expected);
+        assertThat(Integer.signum(Payload.compare(y.payload(), x.payload()))).isEqualTo(-expected);
     }
 
     @Provide

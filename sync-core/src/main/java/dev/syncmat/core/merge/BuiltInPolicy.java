@@ -1,6 +1,5 @@
 package dev.syncmat.core.merge;
 
-import dev.syncmat.core.Utf8Order;
 import dev.syncmat.core.op.Op;
 import dev.syncmat.core.op.Payload;
 
@@ -28,7 +27,7 @@ enum BuiltInPolicy implements MergePolicy {
                 return c;
             }
         }
-        return Utf8Order.compare(a.opId(), b.opId());
+        return a.compareOpId(b);
     }
 
     @Override

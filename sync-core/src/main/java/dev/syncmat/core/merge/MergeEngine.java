@@ -1,6 +1,5 @@
 package dev.syncmat.core.merge;
 
-import dev.syncmat.core.Utf8Order;
 import dev.syncmat.core.clock.ClockOrder;
 import dev.syncmat.core.clock.VectorClock;
 import dev.syncmat.core.op.Op;
@@ -59,7 +58,7 @@ public final class MergeEngine {
     /** Positive if {@code a} ranks above {@code b}: the policy, then op id as the final tie-breaker. */
     public int rank(Op a, Op b) {
         int c = policy.compare(a, b);
-        return c != 0 ? c : Utf8Order.compare(a.opId(), b.opId());
+        return c != 0 ? c : a.compareOpId(b);
     }
 
     /**
@@ -159,13 +158,13 @@ public final class MergeEngine {
                 continue;
             }
             Op head = heads.get(i);
-            if (!inserted && Utf8Order.compare(op.opId(), head.opId()) < 0) {
+            if (!inserted && op.compareOpId(head) < 0) {
                 newHeads.add(op);
                 inserted = true;
             }
             newHeads.add(head);
             int byPolicy = policy.compare(op, head);
-            int r = byPolicy != 0 ? byPolicy : Utf8Order.compare(op.opId(), head.opId());
+            int r = byPolicy != 0 ? byPolicy : op.compareOpId(head);
             conflicts.add(conflict(op, head, byPolicy, r));
             if (winner == op ? r < 0 : rank(head, winner) > 0) {
                 winner = head;
@@ -199,7 +198,7 @@ public final class MergeEngine {
      */
     private ApplyResult mergeBesideOne(ObjectState state, Op op, Op head) {
         int byPolicy = policy.compare(op, head);
-        int byId = Utf8Order.compare(op.opId(), head.opId());
+        int byId = op.compareOpId(head);
         int r = byPolicy != 0 ? byPolicy : byId;
         List<Op> heads = byId < 0 ? List.of(op, head) : List.of(head, op);
         return new ApplyResult(op, Outcome.MERGED, new ObjectState(state.objectId(), heads, r > 0 ? op : head,
@@ -262,7 +261,7 @@ public final class MergeEngine {
             throw new IllegalArgumentException("an object state needs at least one head");
         }
         List<Op> candidates = new ArrayList<>(ops);
-        candidates.sort((x, y) -> Utf8Order.compare(x.opId(), y.opId()));
+        candidates.sort(Op::compareOpId);
         List<Op> heads = new ArrayList<>(candidates.size());
         VectorClock context = VectorClock.empty();
         Op winner = null;

@@ -35,6 +35,8 @@ public final class Op {
     private final Payload payload;
     private final List<String> tags;
     private final Instant timestamp;
+    // See Utf8Order.belowSurrogates; lets compareOpId use String.compareTo.
+    private final boolean opIdBelowSurrogates;
 
     private Op(Builder b) {
         this.opId = requireId("opId", b.opId, null);
@@ -57,6 +59,7 @@ public final class Op {
         this.payload = b.payload;
         this.tags = normalizeTags(b.tags, opId);
         this.timestamp = b.timestamp;
+        this.opIdBelowSurrogates = Utf8Order.belowSurrogates(opId);
     }
 
     private static String requireId(String field, String value, String opId) {
@@ -173,6 +176,15 @@ public final class Op {
     /** Unique id of this op within its tenant. */
     public String opId() {
         return opId;
+    }
+
+    /**
+     * Compares this op's id with {@code other}'s in UTF-8 byte order: the same result as
+     * {@code Utf8Order.compare(opId(), other.opId())}, faster for the usual ids.
+     */
+    public int compareOpId(Op other) {
+        return opIdBelowSurrogates || other.opIdBelowSurrogates ? opId.compareTo(other.opId)
+                : Utf8Order.compare(opId, other.opId);
     }
 
     /** Id of the object this op changes. */

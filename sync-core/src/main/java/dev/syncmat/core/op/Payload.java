@@ -29,11 +29,15 @@ import dev.syncmat.core.internal.StrictJson;
 public final class Payload {
     private final String json;
     private final long utf8Length;
+    // See Utf8Order.belowSurrogates: true for almost all payloads, and then compare() can use
+    // String.compareTo.
+    private final boolean belowSurrogates;
     private int hash;
 
     private Payload(String json) {
         this.json = json;
         this.utf8Length = Utf8Order.utf8Length(json);
+        this.belowSurrogates = Utf8Order.belowSurrogates(json);
     }
 
     /**
@@ -82,7 +86,10 @@ public final class Payload {
 
     /** Orders payloads by their canonical text as unsigned UTF-8 bytes. */
     public static int compare(Payload a, Payload b) {
-        return a == b ? 0 : Utf8Order.compare(a.json, b.json);
+        if (a == b) {
+            return 0;
+        }
+        return a.belowSurrogates || b.belowSurrogates ? a.json.compareTo(b.json) : Utf8Order.compare(a.json, b.json);
     }
 
     @Override

@@ -178,6 +178,19 @@ class OpTest {
     }
 
     @Test
+    void opIdsCompareInUtf8OrderNotUtf16Order() {
+        Op tilde = valid().opId("x" + FULLWIDTH_TILDE).build();
+        Op rocket = valid().opId("x" + ROCKET).build();
+        Op plain = valid().opId("x").build();
+        assertThat(tilde.opId().compareTo(rocket.opId())).as("UTF-16 order").isPositive();
+        assertThat(tilde.compareOpId(rocket)).isNegative();
+        assertThat(rocket.compareOpId(tilde)).isPositive();
+        assertThat(plain.compareOpId(rocket)).isNegative();
+        assertThat(rocket.compareOpId(plain)).isPositive();
+        assertThat(tilde.compareOpId(valid().opId("x" + FULLWIDTH_TILDE).build())).isZero();
+    }
+
+    @Test
     void tagsAreSortedInUtf8OrderAndDeduplicated() {
         Op op = valid().tags(List.of("b", ROCKET, "a", FULLWIDTH_TILDE, "b", "a", "B")).build();
         assertThat(op.tags()).containsExactly("B", "a", "b", FULLWIDTH_TILDE, ROCKET);
