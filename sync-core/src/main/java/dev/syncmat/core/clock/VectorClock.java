@@ -41,6 +41,10 @@ public final class VectorClock {
     private static final int SHARED_MAX_CHARS = 2048;
     private static final AtomicReferenceArray<String[]> SHARED = new AtomicReferenceArray<>(SHARED_SLOTS);
 
+    // Bits of counterSigns().
+    private static final int SOME_LESS = 2;
+    private static final int SOME_GREATER = 1;
+
     private final String[] actors;
     // Exactly one of the two is set, and which one is canonical: wide iff some counter exceeds
     // Integer.MAX_VALUE. Equal clocks therefore hold equal arrays of the same kind.
@@ -271,16 +275,9 @@ public final class VectorClock {
             // reader interns ids), so only counters decide. They are read without a data-dependent
             // branch: a mispredicted branch here, resolved only once the caller's cache misses
             // return, would throw away the loads the CPU had started for the caller's next op
-            // (docs/benchmarks-engine.md). Counters are >= 1 and fit an int, so d cannot overflow
-            // and -d has the opposite sign.
-            int neg = 0;
-            int pos = 0;
-            for (int k = 0; k < ca.length; k++) {
-                int d = ca[k] - cb[k];
-                neg |= d;
-                pos |= -d;
-            }
-            return order(neg < 0, pos < 0);
+            // (docs/benchmarks-engine.md).
+            int signs = counterSigns(ca, cb);
+            return order((signs & SOME_LESS) != 0, (signs & SOME_GREATER) != 0);
         }
         boolean less = false;
         boolean greater = false;
@@ -306,6 +303,20 @@ public final class VectorClock {
             return order(less, greater);
         }
         return compareFrom(k, other, less, greater);
+    }
+
+    // Which signs the differences ca[k] - cb[k] take (arrays of equal length): SOME_LESS if some is
+    // negative, SOME_GREATER if some is positive. No data-dependent branch (see compare()); counters
+    // are >= 1 and fit an int, so d cannot overflow and -d has the opposite sign.
+    private static int counterSigns(int[] ca, int[] cb) {
+        int neg = 0;
+        int pos = 0;
+        for (int k = 0; k < ca.length; k++) {
+            int d = ca[k] - cb[k];
+            neg |= d;
+            pos |= -d;
+        }
+        return (neg >>> 31) * SOME_LESS | (pos >>> 31) * SOME_GREATER;
     }
 
     // Whether both arrays, of equal length, hold the very same String instances at every position.
@@ -371,18 +382,12 @@ public final class VectorClock {
         String[] a = actors;
         String[] b = other.actors;
         if (ca != null && cb != null && ca.length == cb.length && (a == b || sameActorRefs(a, b))) {
-            // Same actors at the same positions: the walk of compare(), inline, then the maximum.
-            int neg = 0;
-            int pos = 0;
-            for (int k = 0; k < ca.length; k++) {
-                int d = ca[k] - cb[k];
-                neg |= d;
-                pos |= -d;
-            }
-            if (neg >= 0) {
+            // Same actors at the same positions: the walk of compare(), then the maximum.
+            int signs = counterSigns(ca, cb);
+            if ((signs & SOME_LESS) == 0) {
                 return this;
             }
-            if (pos >= 0) {
+            if ((signs & SOME_GREATER) == 0) {
                 return other;
             }
             int[] rc = new int[ca.length];
