@@ -7,8 +7,9 @@ import java.util.Comparator;
  *
  * <p>UTF-8 byte order equals Unicode code point order, so the comparison walks UTF-16 units and
  * only corrects the one place where the two orders differ (a surrogate, i.e. a code point above
- * U+FFFF, against a unit in U+E000..U+FFFF). It allocates nothing. {@link String#compareTo}, SQL
- * {@code ORDER BY} and collators are never used for anything that decides a merge.
+ * U+FFFF, against a unit in U+E000..U+FFFF). It allocates nothing. SQL {@code ORDER BY} and
+ * collators are never used for anything that decides a merge, and {@link String#compareTo} only
+ * where it gives the same result ({@link #compare(String, String, boolean)}).
  *
  * <p>Thread-safe: stateless.
  */
@@ -40,10 +41,10 @@ public final class Utf8Order {
 
     /**
      * Whether {@code s} has no UTF-16 unit at or above U+D800. Against such a string,
-     * {@link String#compareTo} returns exactly what {@link #compare} returns: the two orders
-     * differ only where a surrogate meets a unit in U+E000..U+FFFF, and this string holds
-     * neither. Values that are compared often can record it once and take the JDK's vectorized
-     * comparison.
+     * {@link String#compareTo} returns exactly what {@link #compare(String, String)} returns: the
+     * two orders differ only where a surrogate meets a unit in U+E000..U+FFFF, and this string
+     * holds neither. Values that are compared often can record it once and pass it to
+     * {@link #compare(String, String, boolean)}.
      */
     public static boolean belowSurrogates(CharSequence s) {
         int n = s.length();
@@ -53,6 +54,15 @@ public final class Utf8Order {
             }
         }
         return true;
+    }
+
+    /**
+     * The same result as {@link #compare(String, String)}; when the caller knows that {@code a} or
+     * {@code b} is {@link #belowSurrogates}, through {@link String#compareTo}, which the JVM runs
+     * with vector instructions.
+     */
+    public static int compare(String a, String b, boolean eitherBelowSurrogates) {
+        return eitherBelowSurrogates ? a.compareTo(b) : compare(a, b);
     }
 
     // Moves surrogates above U+E000..U+FFFF, which is where the code points they encode belong.

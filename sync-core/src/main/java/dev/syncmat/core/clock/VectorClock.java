@@ -269,13 +269,12 @@ public final class VectorClock {
         }
         String[] a = actors;
         String[] b = other.actors;
-        if (ca.length == cb.length && (a == b || sameActorRefs(a, b))) {
-            // Both clocks name the very same actor ids at the same positions (the usual case for
-            // clocks of one object; arrays are shared through SHARED or derivation, and the JSON
-            // reader interns ids), so only counters decide. They are read without a data-dependent
-            // branch: a mispredicted branch here, resolved only once the caller's cache misses
-            // return, would throw away the loads the CPU had started for the caller's next op
-            // (docs/benchmarks-engine.md).
+        if (ca.length == cb.length && sameActors(a, b)) {
+            // Both clocks name the same actors at the same positions (the usual case for clocks of
+            // one object, which mostly share the array itself through SHARED or derivation), so
+            // only counters decide. They are read without a data-dependent branch: a mispredicted
+            // branch here, resolved only once the caller's cache misses return, would throw away
+            // the loads the CPU had started for the caller's next op (docs/benchmarks-engine.md).
             int signs = counterSigns(ca, cb);
             return order((signs & SOME_LESS) != 0, (signs & SOME_GREATER) != 0);
         }
@@ -317,16 +316,6 @@ public final class VectorClock {
             pos |= -d;
         }
         return (neg >>> 31) * SOME_LESS | (pos >>> 31) * SOME_GREATER;
-    }
-
-    // Whether both arrays, of equal length, hold the very same String instances at every position.
-    private static boolean sameActorRefs(String[] a, String[] b) {
-        for (int k = 0; k < a.length; k++) {
-            if (a[k] != b[k]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     // The rest of compare() once the actor ids at position k differ or one clock has ended, or
@@ -381,7 +370,7 @@ public final class VectorClock {
         int[] cb = other.counters;
         String[] a = actors;
         String[] b = other.actors;
-        if (ca != null && cb != null && ca.length == cb.length && (a == b || sameActorRefs(a, b))) {
+        if (ca != null && cb != null && ca.length == cb.length && sameActors(a, b)) {
             // Same actors at the same positions: the walk of compare(), then the maximum.
             int signs = counterSigns(ca, cb);
             if ((signs & SOME_LESS) == 0) {
@@ -405,14 +394,7 @@ public final class VectorClock {
         if (order == ClockOrder.BEFORE) {
             return other;
         }
-        if (ca != null && cb != null && a.length == b.length && sameActors(a, b)) {
-            int[] rc = new int[a.length];
-            for (int k = 0; k < rc.length; k++) {
-                rc[k] = Math.max(ca[k], cb[k]);
-            }
-            return new VectorClock(a, rc);
-        }
-        // Concurrent: neither input is the result.
+        // Concurrent, with different actors (or wide counters): neither input is the result.
         String[] ra = new String[a.length + b.length];
         long[] rc = new long[a.length + b.length];
         int i = 0;
@@ -442,7 +424,8 @@ public final class VectorClock {
         return ofLongs(actorsOut, n == rc.length ? rc : Arrays.copyOf(rc, n));
     }
 
-    // Same actor ids at every position; the arrays are then interchangeable (both are immutable).
+    // Same actor ids at every position (arrays of equal length); the arrays are then
+    // interchangeable (both are immutable).
     private static boolean sameActors(String[] a, String[] b) {
         if (a == b) {
             return true;

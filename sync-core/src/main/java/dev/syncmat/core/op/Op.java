@@ -35,7 +35,7 @@ public final class Op {
     private final Payload payload;
     private final List<String> tags;
     private final Instant timestamp;
-    // See Utf8Order.belowSurrogates; lets compareOpId use String.compareTo.
+    // See Utf8Order.belowSurrogates; makes compareOpId faster.
     private final boolean opIdBelowSurrogates;
 
     private Op(Builder b) {
@@ -183,8 +183,7 @@ public final class Op {
      * {@code Utf8Order.compare(opId(), other.opId())}, faster for the usual ids.
      */
     public int compareOpId(Op other) {
-        return opIdBelowSurrogates || other.opIdBelowSurrogates ? opId.compareTo(other.opId)
-                : Utf8Order.compare(opId, other.opId);
+        return Utf8Order.compare(opId, other.opId, opIdBelowSurrogates || other.opIdBelowSurrogates);
     }
 
     /** Id of the object this op changes. */
