@@ -338,6 +338,15 @@ class VectorClockTest {
         assertThat(lowHigh.compare(high)).isEqualTo(ClockOrder.BEFORE);
         assertThat(high.compare(VectorClock.of("a", max, "b", max))).isEqualTo(ClockOrder.EQUAL);
         assertThat(highLow.merge(lowHigh)).isEqualTo(high);
+        // When one side covers the other (or equals it), merge() returns that side itself, as
+        // documented, at the extremes of the range too.
+        assertThat(low.merge(high)).isSameAs(high);
+        assertThat(high.merge(low)).isSameAs(high);
+        assertThat(highLow.merge(low)).isSameAs(highLow);
+        assertThat(low.merge(lowHigh)).isSameAs(lowHigh);
+        VectorClock lowAgain = VectorClock.of("a", 1, "b", 1);
+        assertThat(low.merge(lowAgain)).isSameAs(low);
+        assertThat(lowAgain.merge(low)).isSameAs(lowAgain);
     }
 
     @Test

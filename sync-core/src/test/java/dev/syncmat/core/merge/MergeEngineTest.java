@@ -239,6 +239,21 @@ class MergeEngineTest {
     }
 
     @Test
+    void anOpIdWithTheSameHashCodeAsAHeadsIsNotADuplicate() {
+        // "Aa" and "BB" have the same String.hashCode(), so they share the duplicate check's bit
+        // whatever bits of the hash it takes; only the ids themselves tell them apart.
+        assertThat("Aa".hashCode()).isEqualTo("BB".hashCode());
+        ObjectState one = applyAll(update("Aa", VectorClock.of("a", 1), "1"));
+        ApplyResult beside = engine.apply(one, update("BB", VectorClock.of("b", 1), "2"));
+        assertThat(beside.outcome()).isEqualTo(Outcome.MERGED);
+        assertThat(beside.state().heads()).extracting(Op::opId).containsExactly("Aa", "BB");
+        ApplyResult after = engine.apply(one, update("BB", VectorClock.of("a", 1, "b", 1), "2"));
+        assertThat(after.outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(engine.apply(beside.state(), update("BB", VectorClock.of("b", 1), "2")).outcome())
+                .isEqualTo(Outcome.DUPLICATE);
+    }
+
+    @Test
     void opAfterTheContextOfSeveralHeadsBecomesTheSoleHead() {
         Op a = update("a1", VectorClock.of("a", 1), "1");
         Op b = update("b1", VectorClock.of("b", 1), "2");
