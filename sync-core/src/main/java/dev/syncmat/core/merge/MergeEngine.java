@@ -200,9 +200,12 @@ public final class MergeEngine {
         int byPolicy = policy.compare(op, head);
         int byId = op.compareOpId(head);
         int r = byPolicy != 0 ? byPolicy : byId;
-        List<Op> heads = byId < 0 ? List.of(op, head) : List.of(head, op);
-        return new ApplyResult(op, Outcome.MERGED, new ObjectState(state.objectId(), heads, r > 0 ? op : head,
-                state.context().merge(op.clock())), List.of(conflict(op, head, byPolicy, r)));
+        Op winner = r > 0 ? op : head;
+        VectorClock context = state.context().merge(op.clock());
+        ObjectState next = byId < 0
+                ? new ObjectState(state.objectId(), op, head, winner, context)
+                : new ObjectState(state.objectId(), head, op, winner, context);
+        return new ApplyResult(op, Outcome.MERGED, next, List.of(conflict(op, head, byPolicy, r)));
     }
 
     /**
