@@ -158,13 +158,14 @@ public final class MergeEngine {
                 continue;
             }
             Op head = heads.get(i);
-            if (!inserted && op.compareOpId(head) < 0) {
+            int byId = op.compareOpId(head);
+            if (!inserted && byId < 0) {
                 newHeads.add(op);
                 inserted = true;
             }
             newHeads.add(head);
             int byPolicy = policy.compare(op, head);
-            int r = byPolicy != 0 ? byPolicy : op.compareOpId(head);
+            int r = byPolicy != 0 ? byPolicy : byId;
             conflicts.add(conflict(op, head, byPolicy, r));
             if (winner == op ? r < 0 : rank(head, winner) > 0) {
                 winner = head;

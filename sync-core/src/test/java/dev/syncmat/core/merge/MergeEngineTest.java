@@ -328,5 +328,19 @@ class MergeEngineTest {
         ApplyResult r = e.apply(e.apply(null, x).state(), y);
         assertThat(r.state().winnerOpId()).isEqualTo("y");
         assertThat(r.conflicts()).containsExactly(new Conflict("doc", "y", "x", ConflictReason.OP_ID_ORDER));
+        // A third concurrent op meets two heads (the engine's path for several heads): each pair
+        // is still decided by op id, whether the new op ranks below both heads or above them.
+        Op w = update("w", VectorClock.of("c", 1), "\"mmm\"");
+        ApplyResult below = e.apply(r.state(), w);
+        assertThat(below.state().heads()).extracting(Op::opId).containsExactly("w", "x", "y");
+        assertThat(below.state().winnerOpId()).isEqualTo("y");
+        assertThat(below.conflicts()).containsExactly(new Conflict("doc", "x", "w", ConflictReason.OP_ID_ORDER),
+                new Conflict("doc", "y", "w", ConflictReason.OP_ID_ORDER));
+        Op z = update("z", VectorClock.of("c", 1), "\"mmm\"");
+        ApplyResult above = e.apply(r.state(), z);
+        assertThat(above.state().heads()).extracting(Op::opId).containsExactly("x", "y", "z");
+        assertThat(above.state().winnerOpId()).isEqualTo("z");
+        assertThat(above.conflicts()).containsExactly(new Conflict("doc", "z", "x", ConflictReason.OP_ID_ORDER),
+                new Conflict("doc", "z", "y", ConflictReason.OP_ID_ORDER));
     }
 }
