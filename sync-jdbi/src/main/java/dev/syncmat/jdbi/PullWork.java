@@ -1,5 +1,8 @@
 package dev.syncmat.jdbi;
 
+import dev.syncmat.core.protocol.Scope;
+import dev.syncmat.core.protocol.PullResponse;
+import dev.syncmat.core.protocol.InvalidCursorException;
 import dev.syncmat.core.merge.MaterializedObject;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;

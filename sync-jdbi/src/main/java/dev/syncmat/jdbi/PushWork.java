@@ -1,5 +1,8 @@
 package dev.syncmat.jdbi;
 
+import dev.syncmat.core.protocol.PushResult;
+import dev.syncmat.core.protocol.OpResult;
+import dev.syncmat.core.protocol.ConflictRecord;
 import dev.syncmat.core.merge.ApplyResult;
 import dev.syncmat.core.merge.Conflict;
 import dev.syncmat.core.merge.MergeEngine;

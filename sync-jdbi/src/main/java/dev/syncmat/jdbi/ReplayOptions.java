@@ -1,5 +1,6 @@
 package dev.syncmat.jdbi;
 
+import dev.syncmat.core.protocol.ReplayMode;
 import dev.syncmat.core.merge.MergePolicy;
 
 import java.util.Objects;

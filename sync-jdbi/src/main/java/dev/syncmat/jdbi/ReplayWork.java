@@ -1,5 +1,8 @@
 package dev.syncmat.jdbi;
 
+import dev.syncmat.core.protocol.ConflictRecord;
+import dev.syncmat.core.protocol.ReplayReport;
+import dev.syncmat.core.protocol.ReplayMode;
 import dev.syncmat.core.Utf8Order;
 import dev.syncmat.core.merge.ApplyResult;
 import dev.syncmat.core.merge.Conflict;

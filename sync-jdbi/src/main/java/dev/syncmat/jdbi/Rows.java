@@ -1,5 +1,6 @@
 package dev.syncmat.jdbi;
 
+import dev.syncmat.core.protocol.ConflictRecord;
 import dev.syncmat.core.merge.MaterializedObject;
 import dev.syncmat.core.merge.MergeEngine;
 import dev.syncmat.core.merge.ObjectState;

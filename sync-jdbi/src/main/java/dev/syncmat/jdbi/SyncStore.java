@@ -1,5 +1,15 @@
 package dev.syncmat.jdbi;
 
+import dev.syncmat.core.protocol.PullRequest;
+import dev.syncmat.core.protocol.PullResponse;
+import dev.syncmat.core.protocol.PushResult;
+import dev.syncmat.core.protocol.HistoryEntry;
+import dev.syncmat.core.protocol.ConflictRecord;
+import dev.syncmat.core.protocol.ConflictCount;
+import dev.syncmat.core.protocol.ConflictQuery;
+import dev.syncmat.core.protocol.ReplayReport;
+import dev.syncmat.core.protocol.ReplayMode;
+import dev.syncmat.core.protocol.InvalidCursorException;
 import dev.syncmat.core.InvalidInputException;
 import dev.syncmat.core.Limits;
 import dev.syncmat.core.SyncException;

@@ -1,5 +1,6 @@
 package dev.syncmat.jdbi;
 
+import dev.syncmat.core.protocol.ConflictRecord;
 import dev.syncmat.core.merge.ObjectState;
 import dev.syncmat.core.op.Op;
 import org.jdbi.v3.core.Handle;

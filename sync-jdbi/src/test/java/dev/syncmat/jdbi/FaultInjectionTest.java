@@ -1,5 +1,9 @@
 package dev.syncmat.jdbi;
 
+import dev.syncmat.core.protocol.PullRequest;
+import dev.syncmat.core.protocol.PushResult;
+import dev.syncmat.core.protocol.OpResult;
+import dev.syncmat.core.protocol.ReplayReport;
 import dev.syncmat.core.merge.ApplyResult;
 import dev.syncmat.core.merge.Materializer;
 import dev.syncmat.core.merge.Outcome;

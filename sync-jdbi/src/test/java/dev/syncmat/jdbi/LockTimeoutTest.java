@@ -1,5 +1,6 @@
 package dev.syncmat.jdbi;
 
+import dev.syncmat.core.protocol.OpResult;
 import dev.syncmat.core.clock.VectorClock;
 import dev.syncmat.core.merge.Outcome;
 import dev.syncmat.core.op.Op;

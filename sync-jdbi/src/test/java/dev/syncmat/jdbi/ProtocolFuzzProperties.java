@@ -1,5 +1,12 @@
 package dev.syncmat.jdbi;
 
+import dev.syncmat.core.protocol.PullRequest;
+import dev.syncmat.core.protocol.Scope;
+import dev.syncmat.core.protocol.PullResponse;
+import dev.syncmat.core.protocol.PushResult;
+import dev.syncmat.core.protocol.OpResult;
+import dev.syncmat.core.protocol.SyncProtocol;
+import dev.syncmat.core.protocol.InvalidCursorException;
 import dev.syncmat.core.InvalidInputException;
 import dev.syncmat.core.json.SyncJson;
 import dev.syncmat.core.merge.ApplyResult;

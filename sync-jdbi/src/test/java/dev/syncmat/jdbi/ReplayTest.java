@@ -1,5 +1,12 @@
 package dev.syncmat.jdbi;
 
+import dev.syncmat.core.protocol.PullRequest;
+import dev.syncmat.core.protocol.PullResponse;
+import dev.syncmat.core.protocol.HistoryEntry;
+import dev.syncmat.core.protocol.ConflictRecord;
+import dev.syncmat.core.protocol.ConflictCount;
+import dev.syncmat.core.protocol.ConflictQuery;
+import dev.syncmat.core.protocol.ReplayReport;
 import dev.syncmat.core.clock.VectorClock;
 import dev.syncmat.core.merge.ConflictReason;
 import dev.syncmat.core.merge.MaterializedObject;

@@ -1,5 +1,11 @@
 package dev.syncmat.jdbi;
 
+import dev.syncmat.core.protocol.PullRequest;
+import dev.syncmat.core.protocol.Scope;
+import dev.syncmat.core.protocol.PushResult;
+import dev.syncmat.core.protocol.OpResult;
+import dev.syncmat.core.protocol.ConflictQuery;
+import dev.syncmat.core.protocol.InvalidCursorException;
 import dev.syncmat.core.InvalidInputException;
 import dev.syncmat.core.clock.VectorClock;
 import dev.syncmat.core.merge.MaterializedObject;

@@ -1,5 +1,10 @@
 package dev.syncmat.jdbi;
 
+import dev.syncmat.core.protocol.PullRequest;
+import dev.syncmat.core.protocol.Scope;
+import dev.syncmat.core.protocol.PullResponse;
+import dev.syncmat.core.protocol.PushResult;
+import dev.syncmat.core.protocol.OpResult;
 import dev.syncmat.core.clock.ClockOrder;
 import dev.syncmat.core.merge.MaterializedObject;
 import dev.syncmat.core.merge.Outcome;

@@ -1,5 +1,7 @@
 package dev.syncmat.jdbi;
 
+import dev.syncmat.core.protocol.PullRequest;
+import dev.syncmat.core.protocol.Scope;
 import dev.syncmat.core.clock.VectorClock;
 import dev.syncmat.core.merge.MaterializedObject;
 import org.jdbi.v3.core.Jdbi;

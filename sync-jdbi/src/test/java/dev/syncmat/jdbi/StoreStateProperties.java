@@ -1,5 +1,14 @@
 package dev.syncmat.jdbi;
 
+import dev.syncmat.core.protocol.PullRequest;
+import dev.syncmat.core.protocol.Scope;
+import dev.syncmat.core.protocol.PushResult;
+import dev.syncmat.core.protocol.OpResult;
+import dev.syncmat.core.protocol.ConflictRecord;
+import dev.syncmat.core.protocol.ConflictCount;
+import dev.syncmat.core.protocol.ConflictQuery;
+import dev.syncmat.core.protocol.ReplayReport;
+import dev.syncmat.core.protocol.ReplayMode;
 import dev.syncmat.core.Utf8Order;
 import dev.syncmat.core.merge.ApplyResult;
 import dev.syncmat.core.merge.Conflict;

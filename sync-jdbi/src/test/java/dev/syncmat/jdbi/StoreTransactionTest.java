@@ -1,5 +1,8 @@
 package dev.syncmat.jdbi;
 
+import dev.syncmat.core.protocol.PullRequest;
+import dev.syncmat.core.protocol.PushResult;
+import dev.syncmat.core.protocol.OpResult;
 import dev.syncmat.core.clock.VectorClock;
 import dev.syncmat.core.merge.MaterializedObject;
 import dev.syncmat.core.merge.OpIdReusedException;

@@ -1,9 +1,9 @@
 package dev.syncmat.examples.bench;
 
 import dev.syncmat.core.op.Op;
-import dev.syncmat.jdbi.PullRequest;
+import dev.syncmat.core.protocol.PullRequest;
 import dev.syncmat.jdbi.ReplayOptions;
-import dev.syncmat.jdbi.ReplayReport;
+import dev.syncmat.core.protocol.ReplayReport;
 import dev.syncmat.jdbi.SyncStore;
 import org.jdbi.v3.core.Jdbi;
 

@@ -11,12 +11,12 @@ import dev.syncmat.core.merge.Outcome;
 import dev.syncmat.core.op.Op;
 import dev.syncmat.core.op.OpKind;
 import dev.syncmat.core.op.Payload;
-import dev.syncmat.jdbi.OpResult;
-import dev.syncmat.jdbi.PullRequest;
-import dev.syncmat.jdbi.PullResponse;
-import dev.syncmat.jdbi.PushResult;
+import dev.syncmat.core.protocol.OpResult;
+import dev.syncmat.core.protocol.PullRequest;
+import dev.syncmat.core.protocol.PullResponse;
+import dev.syncmat.core.protocol.PushResult;
 import dev.syncmat.jdbi.ReplayOptions;
-import dev.syncmat.jdbi.ReplayReport;
+import dev.syncmat.core.protocol.ReplayReport;
 import dev.syncmat.jdbi.StoreException;
 import dev.syncmat.jdbi.SyncStore;
 

@@ -1,9 +1,9 @@
 package dev.syncmat.examples.cli;
 
 import dev.syncmat.core.json.SyncJson;
-import dev.syncmat.jdbi.ConflictCount;
-import dev.syncmat.jdbi.ConflictQuery;
-import dev.syncmat.jdbi.SyncProtocol;
+import dev.syncmat.core.protocol.ConflictCount;
+import dev.syncmat.core.protocol.ConflictQuery;
+import dev.syncmat.core.protocol.SyncProtocol;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

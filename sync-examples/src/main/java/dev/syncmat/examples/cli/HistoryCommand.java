@@ -1,7 +1,7 @@
 package dev.syncmat.examples.cli;
 
 import dev.syncmat.core.json.SyncJson;
-import dev.syncmat.jdbi.SyncProtocol;
+import dev.syncmat.core.protocol.SyncProtocol;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,10 +1,10 @@
 package dev.syncmat.examples.cli;
 
 import dev.syncmat.core.InvalidInputException;
-import dev.syncmat.jdbi.PullRequest;
-import dev.syncmat.jdbi.PullResponse;
-import dev.syncmat.jdbi.Scope;
-import dev.syncmat.jdbi.SyncProtocol;
+import dev.syncmat.core.protocol.PullRequest;
+import dev.syncmat.core.protocol.PullResponse;
+import dev.syncmat.core.protocol.Scope;
+import dev.syncmat.core.protocol.SyncProtocol;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,9 +1,9 @@
 package dev.syncmat.examples.cli;
 
-import dev.syncmat.jdbi.SyncProtocol;
-import dev.syncmat.jdbi.ReplayMode;
+import dev.syncmat.core.protocol.SyncProtocol;
+import dev.syncmat.core.protocol.ReplayMode;
 import dev.syncmat.jdbi.ReplayOptions;
-import dev.syncmat.jdbi.ReplayReport;
+import dev.syncmat.core.protocol.ReplayReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

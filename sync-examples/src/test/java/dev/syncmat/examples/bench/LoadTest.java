@@ -7,7 +7,7 @@ import dev.syncmat.core.merge.Materializer;
 import dev.syncmat.core.merge.Outcome;
 import dev.syncmat.core.op.Op;
 import dev.syncmat.examples.testing.StoreReads;
-import dev.syncmat.jdbi.OpResult;
+import dev.syncmat.core.protocol.OpResult;
 import dev.syncmat.jdbi.ReplayOptions;
 import dev.syncmat.jdbi.SyncStore;
 import dev.syncmat.jdbi.TestDatabases;

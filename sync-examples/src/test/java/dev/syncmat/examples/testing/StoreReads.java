@@ -3,8 +3,8 @@ package dev.syncmat.examples.testing;
 import dev.syncmat.core.merge.MaterializedObject;
 import dev.syncmat.core.merge.Materializer;
 import dev.syncmat.core.merge.ObjectState;
-import dev.syncmat.jdbi.PullRequest;
-import dev.syncmat.jdbi.PullResponse;
+import dev.syncmat.core.protocol.PullRequest;
+import dev.syncmat.core.protocol.PullResponse;
 import dev.syncmat.jdbi.SyncStore;
 
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package dev.syncmat.jdbi;
+package dev.syncmat.core.protocol;
 
 /** What a replay does with what it computes. */
 public enum ReplayMode {

@@ -1,4 +1,4 @@
-package dev.syncmat.jdbi;
+package dev.syncmat.core.protocol;
 
 import dev.syncmat.core.InvalidInputException;
 
@@ -22,7 +22,8 @@ public final class InvalidCursorException extends InvalidInputException {
 
     private final Problem problem;
 
-    InvalidCursorException(Problem problem, String reason) {
+    /** Creates the exception; the field is always {@code sinceCursor}. */
+    public InvalidCursorException(Problem problem, String reason) {
         super("sinceCursor", reason);
         this.problem = problem;
     }

@@ -1,4 +1,4 @@
-package dev.syncmat.jdbi;
+package dev.syncmat.core.protocol;
 
 import java.time.Instant;
 

@@ -1,4 +1,4 @@
-package dev.syncmat.jdbi;
+package dev.syncmat.core.protocol;
 
 import dev.syncmat.core.merge.Conflict;
 import dev.syncmat.core.merge.Outcome;

@@ -1,4 +1,4 @@
-package dev.syncmat.jdbi;
+package dev.syncmat.core.protocol;
 
 /**
  * A pull: the objects in {@code scope} changed after {@code sinceCursor}, at most {@code limit}.
