@@ -1,50 +1,128 @@
 package dev.syncmat.jdbi;
 
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Locale;
 
-/** The databases the store supports. */
-enum Dialect {
-    POSTGRESQL("postgresql"),
-    H2("h2");
+/**
+ * What differs between the databases the store runs on: one subclass per database, beside its SQL
+ * folder ({@code sql/<folder>/} holds the statements that differ from the common ones in
+ * {@code sql/}, {@code migration/<folder>/} the migrations). The rest of the store asks its
+ * dialect and never tests which one it has; adding a database is one subclass, one constant of
+ * {@link SqlDialect} and one SQL folder.
+ *
+ * <p>Stateless and thread-safe.
+ */
+abstract class Dialect {
+    /** The public name of this dialect. */
+    abstract SqlDialect kind();
 
-    private final String directory;
+    /** Folders searched for a statement before the common one, most specific first. */
+    abstract List<String> sqlFolders();
 
-    Dialect(String directory) {
-        this.directory = directory;
+    /** The folder of the migrations (Flyway's {@code {vendor}}: h2 or postgresql). */
+    abstract String migrationFolder();
+
+    /**
+     * The isolation level whose transactions read every table from one snapshot taken at their
+     * first statement.
+     */
+    abstract TransactionIsolationLevel snapshotIsolation();
+
+    /** Writes the rows of {@code batch} in one round trip. */
+    abstract void write(RowBatch batch, Handle h, Sql sql, String tenant);
+
+    /** The statement that rewrites objects that already have a row. */
+    abstract String objectUpdateStatement();
+
+    /**
+     * Whether a push writes its journal rows optimistically behind a savepoint and looks op ids up
+     * only when the unique index objects; otherwise it looks the batch's op ids up first.
+     */
+    abstract boolean optimisticPush();
+
+    /**
+     * Runs {@code work} on {@code h} so that concurrent migrations of the same schema, from any
+     * process, run one after another; {@code schema} (or null) has been created if it was missing
+     * and is the current schema while {@code work} runs.
+     */
+    abstract <T> T migrating(Handle h, String schema, HandleCallback<T, RuntimeException> work);
+
+    /**
+     * Limits how long the statements on {@code h} wait for a row lock and run, in milliseconds
+     * (0: no limit), until the transaction ends or (where the limits are settings of the session,
+     * see {@link #limitsOutliveTransaction()}) until the returned action puts the previous ones back.
+     */
+    abstract Runnable limitWaits(Handle h, long lockWaitMillis, long statementMillis);
+
+    /** Whether the limits of {@link #limitWaits} stay set after the transaction ends. */
+    boolean limitsOutliveTransaction() {
+        return false;
     }
 
-    /** Folder of dialect-specific SQL and migrations. */
-    String directory() {
-        return directory;
+    /** Whether the failure may go away if the same call is made again. */
+    boolean isRetryable(String sqlState) {
+        return sqlState != null && (sqlState.startsWith("08") || sqlState.startsWith("40") || sqlState.startsWith("53")
+                || sqlState.equals("55P03") || sqlState.equals("57014")
+                || sqlState.equals("57P01") || sqlState.equals("57P02") || sqlState.equals("57P03"));
+    }
+
+    /** Whether the failure was the loss of the connection or of the database backend. */
+    boolean isConnectionLost(String sqlState) {
+        return sqlState == null || sqlState.startsWith("08") || sqlState.equals("57P01") || sqlState.equals("57P02");
+    }
+
+    /** Whether the failure was a lock wait that gave up (the tenant's counter row was held too long). */
+    boolean isLockTimeout(String sqlState) {
+        return "55P03".equals(sqlState);
+    }
+
+    /** Whether {@code e} is the journal's unique index refusing an op id already journaled. */
+    boolean isOpIdCollision(SQLException e) {
+        return "23505".equals(e.getSQLState()) && String.valueOf(e.getMessage()).contains("sync_journal_op_uk");
+    }
+
+    /** Whether {@code e} says a key was already taken (a concurrent insert of the same row won). */
+    boolean isDuplicateKey(SQLException e) {
+        return "23505".equals(e.getSQLState());
+    }
+
+    /** Whether the failure says a table or schema does not exist. */
+    abstract boolean isMissingTable(String sqlState);
+
+    /** The dialect used before one is known (to classify a failure to connect). */
+    static Dialect generic() {
+        return PostgresDialect.INSTANCE;
     }
 
     /**
-     * The isolation level whose transactions read every table from one snapshot taken at their first
-     * statement. PostgreSQL's repeatable read does; H2's snapshots a table only when a statement
-     * first reads it, so there it takes serializable (read-only transactions never fail with it).
+     * The dialect of the database {@code h} is connected to.
+     *
+     * @throws UnsupportedOperationException for a database the store does not support
      */
-    TransactionIsolationLevel snapshotIsolation() {
-        return this == H2 ? TransactionIsolationLevel.SERIALIZABLE : TransactionIsolationLevel.REPEATABLE_READ;
-    }
-
-    static Dialect of(Handle handle) {
+    static Dialect detect(Handle h) {
         String product;
         try {
-            product = handle.getConnection().getMetaData().getDatabaseProductName();
+            product = h.getConnection().getMetaData().getDatabaseProductName();
         } catch (SQLException e) {
-            throw StoreException.wrap("reading the database product name", e);
+            throw StoreException.wrap("reading the database product name", e, generic());
         }
         String p = product.toLowerCase(Locale.ROOT);
-        if (p.contains("postgres")) {
-            return POSTGRESQL;
-        }
         if (p.equals("h2")) {
-            return H2;
+            return H2Dialect.INSTANCE;
         }
-        throw new UnsupportedOperationException("syncmat supports PostgreSQL and H2, not " + product);
+        if (p.contains("postgres")) {
+            return CitusDialect.installedOn(h) ? CitusDialect.INSTANCE : PostgresDialect.INSTANCE;
+        }
+        throw new UnsupportedOperationException("syncmat supports PostgreSQL, Citus and H2, not " + product);
+    }
+
+    @Override
+    public String toString() {
+        return kind().name().toLowerCase(Locale.ROOT);
     }
 }

@@ -12,6 +12,8 @@ import dev.syncmat.core.merge.Outcome;
 import dev.syncmat.core.op.Op;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.JdbiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -26,21 +28,23 @@ import java.util.Set;
 
 /**
  * One push, inside a transaction the caller opened. Round trips: lock the tenant's counter row,
- * load the touched objects, then one statement (PostgreSQL) or one JDBC batch (H2) per table.
- * Re-sent and reused op ids are found before anything stays written: H2 looks the batch's op ids
- * up first; PostgreSQL writes optimistically behind a savepoint and, when the journal's unique
- * index reports a known op id, rolls back to it and looks them up. Either way a rejected push
- * leaves nothing behind, and the work per push is O(batch), whatever the journal's size.
+ * load the touched objects, then one write per table (as the dialect writes batches). Re-sent and
+ * reused op ids are found before anything stays written: where the dialect pushes optimistically
+ * (PostgreSQL) the journal rows are written behind a savepoint and, when the unique index reports
+ * a known op id, the push rolls back to it and looks the op ids up; elsewhere (H2, Citus) it looks
+ * them up first. Either way a rejected push leaves nothing behind, and the work per push is
+ * O(batch), whatever the journal's size.
  */
 final class PushWork {
     private PushWork() {
     }
 
     private static final String OPTIMISTIC = "sync_push_new_ops";
+    private static final Logger LOG = LoggerFactory.getLogger(SyncStore.class);
 
     static PushResult push(Handle h, Sql sql, MergeEngine engine, String tenant, List<Op> ops, OffsetDateTime now) {
-        long[] counters = Tenants.lock(h, sql, tenant);
-        if (sql.dialect() == Dialect.POSTGRESQL) {
+        Counters counters = Tenants.lock(h, sql, tenant);
+        if (sql.dialect().optimisticPush()) {
             // Most pushes carry only new ops. Write them as such, first the journal rows, and let the
             // unique index on (tenant_id, op_id) prove it; only when it objects (a re-sent op, or an op
             // id reused) roll back to here and take the path that looks the op ids up first. This
@@ -51,10 +55,12 @@ final class PushWork {
                 h.releaseSavepoint(OPTIMISTIC);
                 return result;
             } catch (JdbiException e) {
-                if (!isOpIdCollision(e)) {
+                SQLException cause = StoreException.findSqlException(e);
+                if (cause == null || !sql.dialect().isOpIdCollision(cause)) {
                     throw e;
                 }
                 h.rollbackToSavepoint(OPTIMISTIC);
+                LOG.debug("push for tenant \"{}\" carries op ids already journaled; looking its {} op ids up", tenant, ops.size());
             }
         }
         Set<String> opIds = new LinkedHashSet<>();
@@ -62,19 +68,14 @@ final class PushWork {
         return apply(h, sql, engine, tenant, ops, now, counters, Rows.journalByOpIds(h, sql, tenant, opIds));
     }
 
-    private static boolean isOpIdCollision(JdbiException e) {
-        SQLException cause = StoreException.findSqlException(e);
-        return cause != null && "23505".equals(cause.getSQLState()) && String.valueOf(cause.getMessage()).contains("sync_journal_op_uk");
-    }
-
     /**
      * Merges and writes the batch, given the journal entries of those of its op ids that were seen
      * before ({@code journaled}). The journal rows are written first.
      */
     private static PushResult apply(Handle h, Sql sql, MergeEngine engine, String tenant, List<Op> ops,
-                                    OffsetDateTime now, long[] counters, Map<String, Rows.JournalEntry> journaled) {
-        long journalSeq = counters[0];
-        long changeSeq = counters[1];
+                                    OffsetDateTime now, Counters counters, Map<String, Rows.JournalEntry> journaled) {
+        long journalSeq = counters.journalSeq();
+        long changeSeq = counters.changeSeq();
         Map<String, Op> firstInBatch = new HashMap<>();
         Set<String> objectIds = new LinkedHashSet<>();
         for (Op op : ops) {
@@ -120,8 +121,8 @@ final class PushWork {
             writes.object(state, old == null ? null : old.state(), ++changeSeq, false);
         }
         writes.flush();
-        if (journalSeq != counters[0]) {
-            Tenants.update(h, sql, tenant, journalSeq, changeSeq);
+        if (journalSeq != counters.journalSeq()) {
+            Tenants.update(h, sql, tenant, new Counters(journalSeq, changeSeq));
         }
         return new PushResult(results, Cursors.encode(tenant, changeSeq));
     }

@@ -10,6 +10,8 @@ import dev.syncmat.core.merge.MaterializedObject;
 import dev.syncmat.core.merge.MergeEngine;
 import dev.syncmat.core.merge.ObjectState;
 import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -35,6 +37,8 @@ final class ReplayWork {
     private static final Comparator<ConflictRecord> CONFLICT_ORDER = Comparator.comparingLong(ConflictRecord::journalSeq)
             .thenComparing(ConflictRecord::winnerOpId, Utf8Order.COMPARATOR)
             .thenComparing(ConflictRecord::loserOpId, Utf8Order.COMPARATOR);
+
+    private static final Logger LOG = LoggerFactory.getLogger(SyncStore.class);
 
     private final Handle h;
     private final Sql sql;
@@ -75,8 +79,9 @@ final class ReplayWork {
     }
 
     ReplayReport run() {
-        long[] counters = rebuild ? Tenants.lock(h, sql, tenant) : Tenants.head(h, sql, tenant);
-        changeSeq = counters[1];
+        LOG.info("{} of tenant \"{}\" with policy {} started", options.mode().wireName(), tenant, engine.policy().id());
+        Counters counters = rebuild ? Tenants.lock(h, sql, tenant) : Tenants.head(h, sql, tenant);
+        changeSeq = counters.changeSeq();
         String afterObject = "";
         long afterSeq = 0;
         Replayed current = null;
@@ -118,9 +123,11 @@ final class ReplayWork {
             }
         }
         removeOrphans(checkedUpTo, null, Set.of());
-        if (rebuild && changeSeq != counters[1]) {
-            Tenants.update(h, sql, tenant, counters[0], changeSeq);
+        if (rebuild && changeSeq != counters.changeSeq()) {
+            Tenants.update(h, sql, tenant, new Counters(counters.journalSeq(), changeSeq));
         }
+        LOG.info("{} of tenant \"{}\" finished: {} journal entries, {} objects, {} differing", options.mode().wireName(),
+                tenant, journalOps, objects, differing);
         return new ReplayReport(options.mode(), engine.policy().id(), journalOps, objects, new ArrayList<>(changed),
                 new ArrayList<>(conflictsChanged), conflicts);
     }
@@ -198,7 +205,7 @@ final class ReplayWork {
 
     private List<String> idsInRange(String statement, String after, String upTo, Set<String> journaled) {
         List<String> orphans = new ArrayList<>();
-        String text = sql.text(statement).replace("/*upTo*/", upTo == null ? "" : sql.text("range_up_to").strip());
+        String text = sql.compose(statement, Map.of("upTo", upTo == null ? List.of() : List.of("range_up_to")));
         String from = after;
         while (true) {
             var q = sql.queryText(h, text).bind("tenant", tenant).bind("after", from).bind("limit", options.pageSize());

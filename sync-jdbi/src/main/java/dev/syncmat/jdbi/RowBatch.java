@@ -1,19 +1,15 @@
 package dev.syncmat.jdbi;
 
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
-import org.jdbi.v3.core.statement.Update;
 
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Rows for one statement, written in one round trip. On PostgreSQL the statement takes one array
- * per column and unnests them, so the whole batch is a single statement with a single plan (much
- * cheaper per row than a JDBC batch of single-row statements, and it needs no driver flag); on H2,
- * which runs in-process, it is a plain JDBC batch of the row-wise statement. Both dialects' SQL
- * files name their parameters after the columns declared here; {@code :tenant} is bound once.
+ * Rows for one statement, written in one round trip as the {@link Dialect} writes batches (one
+ * statement over column arrays on PostgreSQL, a JDBC batch of the row-wise statement on H2). Every
+ * dialect's SQL files name their parameters after the columns declared here; {@code :tenant} is
+ * bound once.
  */
 final class RowBatch {
     /** How a column is bound. */
@@ -77,43 +73,24 @@ final class RowBatch {
         return rows.size();
     }
 
-    /** Writes the queued rows (nothing when there are none) and forgets them. */
+    /** Writes the queued rows (nothing when there are none), as the dialect writes batches, and forgets them. */
     void execute(Handle h, Sql sql, String tenant) {
         if (rows.isEmpty()) {
             return;
         }
-        if (sql.dialect() == Dialect.POSTGRESQL) {
-            Update u = sql.update(h, statement).bind("tenant", tenant);
-            for (int c = 0; c < columns.length; c++) {
-                List<Object> values = new ArrayList<>(rows.size());
-                for (Object[] row : rows) {
-                    Object v = row[c];
-                    values.add(columns[c].type() == Type.TIMESTAMP && v != null ? v.toString() : v);
-                }
-                u.bindArray(columns[c].name(), columns[c].type().arrayElement, values);
-            }
-            u.execute();
-        } else {
-            PreparedBatch b = sql.batch(h, statement);
-            for (Object[] row : rows) {
-                b.bind("tenant", tenant);
-                for (int c = 0; c < columns.length; c++) {
-                    bind(b, columns[c], row[c]);
-                }
-                b.add();
-            }
-            b.execute();
-        }
+        sql.dialect().write(this, h, sql, tenant);
         rows.clear();
     }
 
-    private static void bind(PreparedBatch b, Column column, Object v) {
-        switch (column.type()) {
-            case TEXT -> b.bind(column.name(), (String) v);
-            case INT8 -> b.bind(column.name(), (Long) v);
-            case INT4 -> b.bind(column.name(), (Integer) v);
-            case BOOL -> b.bind(column.name(), (Boolean) v);
-            case TIMESTAMP -> b.bind(column.name(), (OffsetDateTime) v);
-        }
+    String statement() {
+        return statement;
+    }
+
+    Column[] columns() {
+        return columns;
+    }
+
+    List<Object[]> rows() {
+        return rows;
     }
 }

@@ -1,12 +1,15 @@
 package dev.syncmat.jdbi;
 
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.SqlStatements;
+import org.jdbi.v3.core.JdbiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -16,18 +19,14 @@ import java.util.regex.Pattern;
  * Applies the versioned migrations in {@code dev/syncmat/jdbi/migration/<dialect>/} and records
  * them in {@code sync_schema_version}. The files follow Flyway's naming ({@code V1__name.sql}) and
  * create unqualified names, so a service that runs Flyway can point it at that folder instead.
- *
- * <p>Safe when several processes start at once: on PostgreSQL the whole migration runs in one
- * transaction under a transaction-scoped advisory lock (DDL is transactional there); on H2, which
- * is embedded in one process, a JVM-wide lock serializes migrators.
+ * Concurrent migrators are serialized by the dialect ({@link Dialect#migrating}).
  */
 final class SchemaMigrator {
     /** Migrations in order: version and the file name's description part. */
-    static final List<String> MIGRATIONS = List.of("V1__create_sync_tables");
+    static final List<String> MIGRATIONS = List.of("V1__create_sync_tables", "V2__distribute_on_citus");
 
+    private static final Logger LOG = LoggerFactory.getLogger(SyncStore.class);
     private static final Pattern SCHEMA = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
-    private static final Object H2_LOCK = new Object();
-    private static final long LOCK_KEY = 0x73796e636d6174L; // "syncmat"
 
     private SchemaMigrator() {
     }
@@ -41,59 +40,27 @@ final class SchemaMigrator {
     }
 
     /** Applies every missing migration; returns the versions applied now. */
-    static List<Integer> migrate(Jdbi jdbi, String schema, Clock clock) {
-        return jdbi.withHandle(h -> {
-            Dialect dialect = Dialect.of(h);
-            if (dialect == Dialect.H2) {
-                synchronized (H2_LOCK) {
-                    return migrateH2(h, schema, clock);
-                }
-            }
-            return h.inTransaction(tx -> {
-                tx.createQuery("SELECT pg_advisory_xact_lock(:key)").configure(SqlStatements.class, Sql::plain)
-                        .bind("key", LOCK_KEY ^ (schema == null ? 0 : schema.hashCode())).map((rs, ctx) -> 1).one();
-                if (schema != null) {
-                    execute(tx, "CREATE SCHEMA IF NOT EXISTS " + schema);
-                    execute(tx, "SET LOCAL search_path TO " + schema);
-                }
-                return apply(tx, Dialect.POSTGRESQL, clock);
-            });
-        });
-    }
-
-    private static List<Integer> migrateH2(Handle h, String schema, Clock clock) {
-        if (schema == null) {
-            return apply(h, Dialect.H2, clock);
-        }
-        String previous = h.createQuery("SELECT CURRENT_SCHEMA").mapTo(String.class).one();
-        execute(h, "CREATE SCHEMA IF NOT EXISTS " + schema);
-        execute(h, "SET SCHEMA " + schema);
-        try {
-            return apply(h, Dialect.H2, clock);
-        } finally {
-            execute(h, "SET SCHEMA \"" + previous.replace("\"", "\"\"") + "\"");
-        }
+    static List<Integer> migrate(Handle h, Dialect dialect, String schema, Clock clock) {
+        return dialect.migrating(h, schema, tx -> apply(tx, dialect, clock));
     }
 
     /** The latest migration this library ships. */
     static int latestVersion() {
-        String last = MIGRATIONS.get(MIGRATIONS.size() - 1);
-        return Integer.parseInt(last.substring(1, last.indexOf("__")));
+        return version(MIGRATIONS.get(MIGRATIONS.size() - 1));
+    }
+
+    private static int version(String name) {
+        return Integer.parseInt(name.substring(1, name.indexOf("__")));
     }
 
     /** The highest applied version, 0 when the version table does not exist. */
     static int installedVersion(Handle h, Sql sql) {
         try {
-            Integer v = h.createQuery(sql.text("version_max")).configure(SqlStatements.class, Sql::plain)
-                    .mapTo(Integer.class).one();
+            Integer v = sql.query(h, "version_max").mapTo(Integer.class).one();
             return v == null ? 0 : v;
-        } catch (org.jdbi.v3.core.JdbiException e) {
-            java.sql.SQLException cause = StoreException.findSqlException(e);
-            String state = cause == null ? null : cause.getSQLState();
-            // 42P01 / 3F000: PostgreSQL's undefined table or schema; 42S0x, 4210x, 90079: H2's.
-            if ("42P01".equals(state) || "42S02".equals(state) || "42S04".equals(state) || "42102".equals(state)
-                    || "42103".equals(state) || "42104".equals(state)
-                    || "3F000".equals(state) || "90079".equals(state)) {
+        } catch (JdbiException e) {
+            SQLException cause = StoreException.findSqlException(e);
+            if (cause != null && sql.dialect().isMissingTable(cause.getSQLState())) {
                 return 0;
             }
             throw e;
@@ -102,24 +69,21 @@ final class SchemaMigrator {
 
     private static List<Integer> apply(Handle h, Dialect dialect, Clock clock) {
         Sql sql = new Sql(dialect, null);
-        execute(h, sql.text("version_table"));
+        Sql.execute(h, sql.text("version_table"));
         Set<Integer> installed = new HashSet<>(sql.query(h, "version_list").mapTo(Integer.class).list());
-        List<Integer> applied = new java.util.ArrayList<>();
+        List<Integer> applied = new ArrayList<>();
         for (String name : MIGRATIONS) {
-            int version = Integer.parseInt(name.substring(1, name.indexOf("__")));
+            int version = version(name);
             if (installed.contains(version)) {
                 continue;
             }
-            String script = Sql.read("migration/" + dialect.directory() + "/" + name + ".sql");
-            h.createScript(script).configure(SqlStatements.class, Sql::plain).execute();
+            String script = Sql.read("migration/" + dialect.migrationFolder() + "/" + name + ".sql");
+            h.createScript(script).configure(org.jdbi.v3.core.statement.SqlStatements.class, Sql::plain).execute();
             sql.update(h, "version_insert").bind("version", version).bind("description", name.substring(name.indexOf("__") + 2))
                     .bind("installedAt", OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC)).execute();
             applied.add(version);
+            LOG.info("applied sync schema migration {} ({})", name, dialect);
         }
         return applied;
-    }
-
-    private static void execute(Handle h, String statement) {
-        h.createUpdate(statement).configure(SqlStatements.class, Sql::plain).execute();
     }
 }

@@ -16,8 +16,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The store's SQL, loaded from {@code .sql} resources next to this class: a dialect-specific file
- * if there is one, else the common one. {@code <s>} in a file stands for the schema prefix.
+ * The store's SQL, loaded from {@code .sql} resources next to this class: the file of the first of
+ * the dialect's folders that has one, else the common one. {@code <s>} in a file stands for the
+ * schema prefix; {@code /*name*&#47;} marks where an optional fragment goes ({@link #compose}).
  *
  * <p>Statements are created with JDBI's colon-prefix parser and no template engine whatever the
  * application configured on its {@code Jdbi}, so the store's SQL means the same everywhere.
@@ -43,7 +44,13 @@ final class Sql {
     }
 
     private String load(String name) {
-        String text = read("sql/" + dialect.directory() + "/" + name + ".sql");
+        String text = null;
+        for (String folder : dialect.sqlFolders()) {
+            text = read("sql/" + folder + "/" + name + ".sql");
+            if (text != null) {
+                break;
+            }
+        }
         if (text == null) {
             text = read("sql/" + name + ".sql");
         }
@@ -51,6 +58,28 @@ final class Sql {
             throw new IllegalStateException("missing SQL resource " + name);
         }
         return text.replace("<s>", schemaPrefix);
+    }
+
+    /**
+     * Statement {@code name} with each {@code /*marker*&#47;} replaced by the fragments given for it
+     * (statement texts themselves, joined by newlines; none leaves the marker empty).
+     *
+     * @throws IllegalStateException if the statement lacks a marker that fragments are given for
+     */
+    String compose(String name, Map<String, java.util.List<String>> fragments) {
+        String text = text(name);
+        for (Map.Entry<String, java.util.List<String>> e : fragments.entrySet()) {
+            String marker = "/*" + e.getKey() + "*/";
+            if (!text.contains(marker)) {
+                throw new IllegalStateException("statement " + name + " has no marker " + marker);
+            }
+            StringBuilder joined = new StringBuilder();
+            for (String fragment : e.getValue()) {
+                joined.append(joined.length() == 0 ? "" : "\n  ").append(text(fragment).strip());
+            }
+            text = text.replace(marker, joined.toString());
+        }
+        return text;
     }
 
     static String read(String resource) {
@@ -75,6 +104,11 @@ final class Sql {
 
     PreparedBatch batch(Handle h, String name) {
         return h.prepareBatch(text(name)).configure(SqlStatements.class, Sql::plain);
+    }
+
+    /** Runs one statement given as text, with the store's plain settings. */
+    static void execute(Handle h, String statement) {
+        h.createUpdate(statement).configure(SqlStatements.class, Sql::plain).execute();
     }
 
     // One shared parser: it caches what it has parsed (parsing is JDBI's most expensive step per

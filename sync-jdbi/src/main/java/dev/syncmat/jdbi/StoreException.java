@@ -17,19 +17,28 @@ import java.sql.SQLException;
  * serialization), 53 (insufficient resources), 55P03 (lock not available, e.g. a push that gave up
  * waiting for its tenant during a rebuild), 57014 (statement timeout or cancel),
  * 57P01..57P03 (administrator shutdown, crash) and H2's 90067 (connection broken) and HYT00
- * (lock timeout).
+ * (lock timeout). Which codes mean what is up to the database's dialect.
  */
 public class StoreException extends SyncException {
     private static final long serialVersionUID = 1L;
 
     private final String sqlState;
     private final boolean retryable;
+    private final boolean connectionLost;
+    private final boolean lockTimeout;
 
-    /** Creates an exception for a database failure. */
+    /** Creates an exception for a database failure that is neither a lost connection nor a lock timeout. */
     public StoreException(String message, String sqlState, boolean retryable, Throwable cause) {
+        this(message, sqlState, retryable, false, false, cause);
+    }
+
+    private StoreException(String message, String sqlState, boolean retryable, boolean connectionLost,
+                           boolean lockTimeout, Throwable cause) {
         super(message, cause);
         this.sqlState = sqlState;
         this.retryable = retryable;
+        this.connectionLost = connectionLost;
+        this.lockTimeout = lockTimeout;
     }
 
     /** Whether making the same call again may succeed. */
@@ -44,11 +53,15 @@ public class StoreException extends SyncException {
      * still safe, since ops already stored come back as duplicates.
      */
     public boolean isConnectionLost() {
-        if (!retryable) {
-            return false;
-        }
-        return sqlState == null || sqlState.startsWith("08") || sqlState.equals("57P01") || sqlState.equals("57P02")
-                || sqlState.equals("90067");
+        return connectionLost;
+    }
+
+    /**
+     * Whether the call gave up waiting for the tenant's counter row (held by another push or a
+     * rebuild for longer than the store's lock-wait timeout). Retryable.
+     */
+    public boolean isLockTimeout() {
+        return lockTimeout;
     }
 
     /** The SQLSTATE reported by the driver, or null. */
@@ -56,13 +69,20 @@ public class StoreException extends SyncException {
         return sqlState;
     }
 
-    /** Wraps a JDBI or JDBC failure that happened while {@code doing} something. */
-    static StoreException wrap(String doing, Throwable e) {
+    /**
+     * Wraps a JDBI or JDBC failure that happened while {@code doing} something, classified by
+     * {@code dialect} (the failure to reach a database at all is classified as PostgreSQL's).
+     */
+    static StoreException wrap(String doing, Throwable e, Dialect dialect) {
         SQLException sql = findSqlException(e);
         String state = sql == null ? null : sql.getSQLState();
         String detail = sql != null ? sql.getMessage() : e.getMessage();
-        return new StoreException("database failure while " + doing + (state == null ? "" : " (SQLSTATE " + state + ")")
-                + ": " + firstLine(detail), state, isRetryable(state, e), e);
+        boolean retryable = state == null ? isIoFailure(e) : dialect.isRetryable(state);
+        boolean lost = retryable && dialect.isConnectionLost(state);
+        boolean lockTimeout = dialect.isLockTimeout(state);
+        String message = "database failure while " + doing + (state == null ? "" : " (SQLSTATE " + state + ")") + ": "
+                + (lockTimeout ? "gave up waiting for the tenant's lock; " : "") + firstLine(detail);
+        return new StoreException(message, state, retryable, lost, lockTimeout, e);
     }
 
     static SQLException findSqlException(Throwable e) {
@@ -74,14 +94,9 @@ public class StoreException extends SyncException {
         return null;
     }
 
-    static boolean isRetryable(String state, Throwable e) {
-        if (state == null) {
-            return e instanceof JdbiException && findSqlException(e) == null && e.getCause() instanceof java.io.IOException;
-        }
-        return state.startsWith("08") || state.startsWith("40") || state.startsWith("53")
-                || state.equals("55P03") || state.equals("57014")
-                || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")
-                || state.equals("90067") || state.equals("HYT00");
+    // A JDBI failure with no SQLException behind it but an I/O one: the connection broke.
+    private static boolean isIoFailure(Throwable e) {
+        return e instanceof JdbiException && e.getCause() instanceof java.io.IOException;
     }
 
     private static String firstLine(String s) {

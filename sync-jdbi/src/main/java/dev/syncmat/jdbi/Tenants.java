@@ -14,10 +14,10 @@ final class Tenants {
     /**
      * Locks the tenant's counter row for the rest of the transaction, creating it on first use.
      *
-     * @return the last journal and change sequence numbers handed out
+     * @return the counters as they are now
      */
-    static long[] lock(Handle h, Sql sql, String tenant) {
-        Optional<long[]> row = select(h, sql, "tenant_lock", tenant);
+    static Counters lock(Handle h, Sql sql, String tenant) {
+        Optional<Counters> row = select(h, sql, "tenant_lock", tenant);
         if (row.isPresent()) {
             return row.get();
         }
@@ -26,26 +26,26 @@ final class Tenants {
         } catch (JdbiException e) {
             // H2 only (PostgreSQL's insert ignores conflicts): another transaction created the row first.
             SQLException cause = StoreException.findSqlException(e);
-            if (cause == null || !"23505".equals(cause.getSQLState())) {
+            if (cause == null || !sql.dialect().isDuplicateKey(cause)) {
                 throw e;
             }
         }
         return select(h, sql, "tenant_lock", tenant).orElseThrow();
     }
 
-    /** The last journal and change sequence numbers, without locking; zeros for a new tenant. */
-    static long[] head(Handle h, Sql sql, String tenant) {
-        return select(h, sql, "tenant_head", tenant).orElse(new long[2]);
+    /** The counters without locking; {@link Counters#NONE} for a new tenant. */
+    static Counters head(Handle h, Sql sql, String tenant) {
+        return select(h, sql, "tenant_head", tenant).orElse(Counters.NONE);
     }
 
-    static void update(Handle h, Sql sql, String tenant, long journalSeq, long changeSeq) {
-        sql.update(h, "tenant_update").bind("tenant", tenant).bind("journalSeq", journalSeq).bind("changeSeq", changeSeq)
-                .execute();
+    static void update(Handle h, Sql sql, String tenant, Counters counters) {
+        sql.update(h, "tenant_update").bind("tenant", tenant).bind("journalSeq", counters.journalSeq())
+                .bind("changeSeq", counters.changeSeq()).execute();
     }
 
-    private static Optional<long[]> select(Handle h, Sql sql, String name, String tenant) {
+    private static Optional<Counters> select(Handle h, Sql sql, String name, String tenant) {
         return sql.query(h, name).bind("tenant", tenant)
-                .map((rs, ctx) -> new long[] {rs.getLong("journal_seq"), rs.getLong("change_seq")})
+                .map((rs, ctx) -> new Counters(rs.getLong("journal_seq"), rs.getLong("change_seq")))
                 .findOne();
     }
 }

@@ -15,8 +15,8 @@ import static dev.syncmat.jdbi.RowBatch.text;
 import static dev.syncmat.jdbi.RowBatch.timestamp;
 
 /**
- * Everything a push or a rebuild writes, queued and then sent with one statement (PostgreSQL) or
- * one JDBC batch (H2) per kind of row. Rows of objects whose winner's tags did not change leave
+ * Everything a push or a rebuild writes, queued and then sent in one round trip per kind of row
+ * ({@link RowBatch}). Rows of objects whose winner's tags did not change leave
  * the tag table alone.
  */
 final class Writes {
@@ -24,14 +24,13 @@ final class Writes {
     private final Sql sql;
     private final String tenant;
     private final OffsetDateTime now;
-    private final boolean upsert;
 
     private final RowBatch journal = new RowBatch("journal_insert", int8("journalSeq"), text("opId"), text("objectId"),
             text("objectType"), bool("isDelete"), text("clock"), text("payload"), text("tags"), text("clientTimestamp"),
             timestamp("receivedAt"));
     private final RowBatch conflicts = new RowBatch("conflicts_insert", int8("journalSeq"), text("winnerOpId"),
             text("loserOpId"), text("objectId"), text("objectType"), text("reason"), timestamp("createdAt"));
-    private final RowBatch objectInserts;
+    private final RowBatch objectInserts = objectBatch("objects_insert");
     private final RowBatch objectUpdates;
     private final RowBatch tagDeletes = new RowBatch("tags_delete", text("objectId"));
     private final RowBatch tagInserts = new RowBatch("tags_insert", text("objectId"), text("tag"));
@@ -43,11 +42,8 @@ final class Writes {
         this.sql = sql;
         this.tenant = tenant;
         this.now = now;
-        // New objects are inserted; existing ones are updated, on PostgreSQL with one upsert over
-        // column arrays (an UPDATE joined to arrays could be planned as a scan), on H2 row by row.
-        this.upsert = sql.dialect() == Dialect.POSTGRESQL;
-        this.objectInserts = objectBatch("objects_insert");
-        this.objectUpdates = objectBatch(upsert ? "objects_upsert" : "objects_update");
+        // New objects are inserted; existing ones rewritten with the dialect's statement.
+        this.objectUpdates = objectBatch(sql.dialect().objectUpdateStatement());
     }
 
     private static RowBatch objectBatch(String statement) {

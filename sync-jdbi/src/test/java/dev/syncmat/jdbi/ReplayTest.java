@@ -19,7 +19,7 @@ import dev.syncmat.core.op.Op;
 import dev.syncmat.core.op.Payload;
 import dev.syncmat.core.testing.History;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -71,7 +71,7 @@ class ReplayTest {
     }
 
     @ParameterizedTest
-    @EnumSource(TestDatabases.Kind.class)
+    @MethodSource("dev.syncmat.jdbi.TestDatabases#kinds")
     void replayingAStoreBuiltOnlineReportsNoDifference(TestDatabases.Kind kind) {
         TestDatabases.Database db = TestDatabases.create(kind);
         SyncStore store = store(db);
@@ -93,7 +93,7 @@ class ReplayTest {
     }
 
     @ParameterizedTest
-    @EnumSource(TestDatabases.Kind.class)
+    @MethodSource("dev.syncmat.jdbi.TestDatabases#kinds")
     void verifyNamesExactlyTheTamperedObjectAndRebuildRepairsExactlyIt(TestDatabases.Kind kind) {
         TestDatabases.Database db = TestDatabases.create(kind);
         SyncStore store = store(db);
@@ -130,7 +130,7 @@ class ReplayTest {
     }
 
     @ParameterizedTest
-    @EnumSource(TestDatabases.Kind.class)
+    @MethodSource("dev.syncmat.jdbi.TestDatabases#kinds")
     void rebuildAfterTruncatingObjectsAndConflictsRestoresEverything(TestDatabases.Kind kind) {
         TestDatabases.Database db = TestDatabases.create(kind);
         SyncStore store = store(db);
@@ -156,7 +156,7 @@ class ReplayTest {
     }
 
     @ParameterizedTest
-    @EnumSource(TestDatabases.Kind.class)
+    @MethodSource("dev.syncmat.jdbi.TestDatabases#kinds")
     void orphanRowsAreReportedAndRemovedByRebuild(TestDatabases.Kind kind) {
         TestDatabases.Database db = TestDatabases.create(kind);
         SyncStore store = store(db);
@@ -179,7 +179,7 @@ class ReplayTest {
     }
 
     @ParameterizedTest
-    @EnumSource(TestDatabases.Kind.class)
+    @MethodSource("dev.syncmat.jdbi.TestDatabases#kinds")
     void verifyWithAnotherPolicyReportsExactlyTheObjectsItsWinnerWouldChange(TestDatabases.Kind kind) {
         TestDatabases.Database db = TestDatabases.create(kind);
         SyncStore store = store(db);
@@ -209,7 +209,7 @@ class ReplayTest {
     }
 
     @ParameterizedTest
-    @EnumSource(TestDatabases.Kind.class)
+    @MethodSource("dev.syncmat.jdbi.TestDatabases#kinds")
     void historyListsJournalEntriesWithOutcomesAndConflictsAreQueryable(TestDatabases.Kind kind) {
         TestDatabases.Database db = TestDatabases.create(kind);
         java.time.Clock clock = java.time.Clock.fixed(Instant.parse("2026-11-24T10:00:00Z"), java.time.ZoneOffset.UTC);

@@ -126,7 +126,7 @@ class StoreBadInputTest {
                         List.of("tag", "at most 128", "had 129")),
                 new OverLimit("payload of 1 MiB + 1 byte", b -> b.payload(payloadOfBytes(MIB + 1)), "payload",
                         List.of("payload", "at most " + MIB, "was " + (MIB + 1))));
-        return Stream.of(TestDatabases.Kind.values()).flatMap(kind -> cases.stream().map(c -> Arguments.of(kind, c)));
+        return TestDatabases.kinds().flatMap(kind -> cases.stream().map(c -> Arguments.of(kind, c)));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -207,7 +207,7 @@ class StoreBadInputTest {
         variants.put("no tags", stored.toBuilder().tags(List.of()).build());
         variants.put("other timestamp", stored.toBuilder().timestamp(Instant.parse("2026-11-24T10:00:00.000000001Z")).build());
         variants.put("a delete", stored.toBuilder().kind(OpKind.DELETE).payload(null).build());
-        return Stream.of(TestDatabases.Kind.values()).flatMap(kind -> variants.entrySet().stream()
+        return TestDatabases.kinds().flatMap(kind -> variants.entrySet().stream()
                 .map(v -> Arguments.of(kind, v.getKey(), v.getValue())));
     }
 
@@ -241,7 +241,7 @@ class StoreBadInputTest {
     static Stream<Arguments> badTenants() {
         List<String> tenants = new ArrayList<>(List.of("", "a\u0000b", "bad\uD800", EMOJI.repeat(256), "t".repeat(256)));
         tenants.add(null);
-        return Stream.of(TestDatabases.Kind.values()).flatMap(kind -> tenants.stream().map(t -> Arguments.of(kind,
+        return TestDatabases.kinds().flatMap(kind -> tenants.stream().map(t -> Arguments.of(kind,
                 t == null ? "null" : t.length() > 20 ? t.length() + " chars" : "\"" + t + "\"", t)));
     }
 

@@ -32,7 +32,7 @@ class StoreConvergenceTest {
     private static final String TENANT = "acme";
 
     static Stream<Arguments> seeds() {
-        return Stream.of(TestDatabases.Kind.values())
+        return TestDatabases.kinds()
                 .flatMap(kind -> IntStream.rangeClosed(1, 10).mapToObj(seed -> Arguments.of(kind, 1000L + seed)));
     }
 

@@ -9,7 +9,7 @@ import dev.syncmat.core.merge.Outcome;
 import dev.syncmat.core.op.Op;
 import dev.syncmat.core.op.Payload;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
 
@@ -17,11 +17,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class StoreSmokeTest {
     @ParameterizedTest
-    @EnumSource(TestDatabases.Kind.class)
+    @MethodSource("dev.syncmat.jdbi.TestDatabases#kinds")
     void pushThenPullReturnsTheObject(TestDatabases.Kind kind) {
         TestDatabases.Database db = TestDatabases.create(kind);
         SyncStore store = SyncStore.create(db.jdbi());
-        assertThat(store.migrate()).containsExactly(1);
+        assertThat(store.migrate()).containsExactlyElementsOf(StoreTesting.ALL_VERSIONS);
         assertThat(store.migrate()).isEmpty();
         Op a = Op.update("a1", "doc", "note", VectorClock.of("a", 1), Payload.parse("{\"t\":\"x\"}"));
         Op b = Op.delete("b1", "doc", "note", VectorClock.of("b", 1));

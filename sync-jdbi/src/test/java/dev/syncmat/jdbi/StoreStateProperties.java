@@ -111,9 +111,10 @@ class StoreStateProperties {
         return chains(TestDatabases.Kind.H2, 25);
     }
 
+    /** On PostgreSQL, and (each try on one of them) on Citus too when one is configured. */
     @Provide
     Arbitrary<ActionChain<State>> postgresql() {
-        return chains(TestDatabases.Kind.POSTGRESQL, 20);
+        return Arbitraries.of(TestDatabases.serverKinds()).flatMap(kind -> chains(kind, 20));
     }
 
     private static Arbitrary<ActionChain<State>> chains(TestDatabases.Kind kind, int steps) {

@@ -10,7 +10,7 @@ import dev.syncmat.core.op.Op;
 import dev.syncmat.core.op.OpKind;
 import dev.syncmat.core.op.Payload;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -37,14 +37,17 @@ final class StoreTesting {
     static final List<String> TABLES = List.of("sync_tenants", "sync_journal", "sync_objects", "sync_object_tags",
             "sync_conflicts");
 
+    /** Every migration version the library ships, in order: what migrating an empty database applies. */
+    static final List<Integer> ALL_VERSIONS = List.of(1, 2);
+
     private StoreTesting() {
     }
 
-    /** A test that runs once on H2 and once on embedded PostgreSQL. */
+    /** A test that runs once on H2 and once on embedded PostgreSQL (and on Citus when one is configured). */
     @Target(ElementType.METHOD)
     @Retention(RetentionPolicy.RUNTIME)
     @ParameterizedTest(name = "{0}")
-    @EnumSource(TestDatabases.Kind.class)
+    @MethodSource("dev.syncmat.jdbi.TestDatabases#kinds")
     @interface OnBothDatabases {
     }
 
@@ -63,7 +66,7 @@ final class StoreTesting {
     static Fixture fresh(TestDatabases.Kind kind) {
         TestDatabases.Database db = TestDatabases.create(kind);
         SyncStore store = SyncStore.create(db.jdbi());
-        assertThat(store.migrate()).containsExactly(1);
+        assertThat(store.migrate()).containsExactlyElementsOf(StoreTesting.ALL_VERSIONS);
         return new Fixture(db, store);
     }
 

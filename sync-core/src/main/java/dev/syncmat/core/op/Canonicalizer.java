@@ -18,13 +18,16 @@ final class Canonicalizer {
     private Canonicalizer() {
     }
 
-    static String canonicalize(JsonNode node) {
+    /** The canonical text of {@code node}; {@code depth[0]} receives its nesting depth (see {@link Payload#depth()}). */
+    static String canonicalize(JsonNode node, int[] depth) {
         StringBuilder sb = new StringBuilder(64);
-        write(node, sb);
+        depth[0] = write(node, sb, 0);
         return sb.toString();
     }
 
-    private static void write(JsonNode node, StringBuilder sb) {
+    // Writes node, which sits inside `level` arrays or objects; returns the deepest level reached.
+    private static int write(JsonNode node, StringBuilder sb, int level) {
+        int deepest = level;
         switch (node.getNodeType()) {
             case OBJECT -> {
                 List<String> names = new ArrayList<>(node.size());
@@ -39,7 +42,7 @@ final class Canonicalizer {
                     }
                     JsonStrings.appendQuoted(sb, names.get(i));
                     sb.append(':');
-                    write(node.get(names.get(i)), sb);
+                    deepest = Math.max(deepest, write(node.get(names.get(i)), sb, level + 1));
                 }
                 sb.append('}');
             }
@@ -49,7 +52,7 @@ final class Canonicalizer {
                     if (i > 0) {
                         sb.append(',');
                     }
-                    write(node.get(i), sb);
+                    deepest = Math.max(deepest, write(node.get(i), sb, level + 1));
                 }
                 sb.append(']');
             }
@@ -59,6 +62,7 @@ final class Canonicalizer {
             case NULL -> sb.append("null");
             default -> throw new InvalidOpException("payload", "payload contains a value that is not JSON: " + node.getNodeType());
         }
+        return node.isContainerNode() ? Math.max(deepest, level + 1) : deepest;
     }
 
     // U+0000 is fine here: the canonical text escapes it, so what is stored is plain ASCII.

@@ -154,6 +154,10 @@ public final class Op {
                         + " characters, but \"" + abbreviate(tag) + "\" had " + len);
             }
         }
+        if (payload != null && payload.depth() > limits.maxPayloadDepth()) {
+            throw new InvalidOpException(opId, "payload", "payload must nest at most " + limits.maxPayloadDepth()
+                    + " arrays or objects deep, but nested " + payload.depth());
+        }
         if (payload != null && payload.utf8Length() > limits.maxPayloadBytes()) {
             throw new InvalidOpException(opId, "payload", "payload must be at most " + limits.maxPayloadBytes()
                     + " bytes of canonical JSON, but was " + payload.utf8Length());

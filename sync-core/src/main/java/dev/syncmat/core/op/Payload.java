@@ -32,11 +32,14 @@ public final class Payload {
     // See Utf8Order.belowSurrogates: true for almost all payloads, and makes compare() faster.
     private final boolean belowSurrogates;
     private int hash;
+    // -1 until computed (payloads read back from storage compute it only when asked).
+    private int depth;
 
-    private Payload(String json) {
+    private Payload(String json, int depth) {
         this.json = json;
         this.utf8Length = Utf8Order.utf8Length(json);
         this.belowSurrogates = Utf8Order.belowSurrogates(json);
+        this.depth = depth;
     }
 
     /**
@@ -62,7 +65,9 @@ public final class Payload {
      *                            surrogate (it has no UTF-8 form)
      */
     public static Payload of(JsonNode node) {
-        return new Payload(Canonicalizer.canonicalize(node));
+        int[] depth = new int[1];
+        String json = Canonicalizer.canonicalize(node, depth);
+        return new Payload(json, depth[0]);
     }
 
     /**
@@ -70,7 +75,44 @@ public final class Payload {
      * what {@link #json()} returned earlier. Anything else breaks the merge's determinism.
      */
     public static Payload ofCanonicalJson(String canonicalJson) {
-        return new Payload(canonicalJson);
+        return new Payload(canonicalJson, -1);
+    }
+
+    /**
+     * How many arrays and objects are nested in one another: 0 for a scalar, 1 for {@code [1]} or
+     * {@code {"a":1}}, 2 for {@code {"a":[1]}}.
+     */
+    public int depth() {
+        int d = depth;
+        if (d < 0) {
+            d = depthOf(json);
+            depth = d;
+        }
+        return d;
+    }
+
+    // The deepest bracket of canonical text, skipping strings (in which only \" and \\ escape a quote).
+    private static int depthOf(String json) {
+        int depth = 0;
+        int max = 0;
+        boolean inString = false;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '[' || c == '{') {
+                max = Math.max(max, ++depth);
+            } else if (c == ']' || c == '}') {
+                depth--;
+            }
+        }
+        return max;
     }
 
     /** The canonical JSON text. */

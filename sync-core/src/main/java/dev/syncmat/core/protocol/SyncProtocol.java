@@ -10,6 +10,7 @@ import dev.syncmat.core.op.InvalidOpException;
 import dev.syncmat.core.op.Op;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -237,14 +238,51 @@ public final class SyncProtocol {
 
     /** Writes the pull response body. */
     public void write(JsonGenerator g, PullResponse response) throws IOException {
-        g.writeStartObject();
-        g.writeArrayFieldStart("objects");
-        for (MaterializedObject o : response.objects()) {
-            json.writeObject(g, o, null);
-        }
-        g.writeEndArray();
-        g.writeStringField("serverCursor", response.serverCursor());
-        g.writeBooleanField("hasMore", response.hasMore());
-        g.writeEndObject();
+        PullSink writer = pullWriter(g);
+        response.objects().forEach(writer::object);
+        writer.end(response.serverCursor(), response.hasMore());
+    }
+
+    /**
+     * A sink that writes the pull response body to {@code g} as a store streams the page into it,
+     * object by object, so the body is never held whole. {@link java.io.UncheckedIOException}
+     * when {@code g} fails. Not thread-safe.
+     */
+    public PullSink pullWriter(JsonGenerator g) {
+        return new PullSink() {
+            private boolean started;
+
+            private void start() throws IOException {
+                if (!started) {
+                    started = true;
+                    g.writeStartObject();
+                    g.writeArrayFieldStart("objects");
+                }
+            }
+
+            @Override
+            public void object(MaterializedObject object) {
+                try {
+                    start();
+                    json.writeObject(g, object, null);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+
+            @Override
+            public void end(String serverCursor, boolean hasMore) {
+                try {
+                    start();
+                    g.writeEndArray();
+                    g.writeStringField("serverCursor", serverCursor);
+                    g.writeBooleanField("hasMore", hasMore);
+                    g.writeEndObject();
+                    g.flush();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
     }
 }

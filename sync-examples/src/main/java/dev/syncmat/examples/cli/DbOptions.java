@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.syncmat.core.merge.MergePolicy;
 import dev.syncmat.jdbi.SyncStore;
+import dev.syncmat.jdbi.SyncStoreBuilder;
 import org.jdbi.v3.core.Jdbi;
 import picocli.CommandLine.Option;
 
@@ -71,7 +72,7 @@ final class DbOptions {
         HikariDataSource ds = new HikariDataSource(config);
         try {
             Jdbi jdbi = Jdbi.create(ds);
-            SyncStore.Builder builder = SyncStore.builder(jdbi);
+            SyncStoreBuilder builder = SyncStore.builder(jdbi);
             if (schema != null) {
                 builder.schema(schema);
             }

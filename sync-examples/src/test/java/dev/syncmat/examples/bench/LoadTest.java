@@ -14,7 +14,7 @@ import dev.syncmat.jdbi.TestDatabases;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,7 +41,7 @@ class LoadTest {
     private static final int RETRIED_PUSHES = 20;
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(TestDatabases.Kind.class)
+    @MethodSource("dev.syncmat.jdbi.TestDatabases#kinds")
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void writersOnHotObjectsAndFollowersByCursorLoseAndSkipNothing(TestDatabases.Kind kind) throws Exception {
         TestDatabases.Database db = TestDatabases.create(kind);
@@ -60,7 +60,7 @@ class LoadTest {
      * contending for the tenant's counter row fail retryably and are retried with the same ops.
      */
     @ParameterizedTest(name = "{0}")
-    @EnumSource(TestDatabases.Kind.class)
+    @MethodSource("dev.syncmat.jdbi.TestDatabases#kinds")
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void pushesThatTimeOutOnTheTenantLockAreRetriedUntilEveryOneSucceeds(TestDatabases.Kind kind) throws Exception {
         TestDatabases.Database db = TestDatabases.create(kind);

@@ -8,7 +8,7 @@ import dev.syncmat.jdbi.SyncStore;
 import dev.syncmat.jdbi.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -94,7 +94,7 @@ class SyncHttpServiceTest {
     }
 
     @ParameterizedTest
-    @EnumSource(TestDatabases.Kind.class)
+    @MethodSource("dev.syncmat.jdbi.TestDatabases#kinds")
     void twoTenantsPushAndPullTheirOwnObjectsInPages(TestDatabases.Kind kind) throws Exception {
         start(kind);
         List<Op> a = History.random(1, 3, 12, 120).ops();
@@ -128,7 +128,7 @@ class SyncHttpServiceTest {
     }
 
     @ParameterizedTest
-    @EnumSource(TestDatabases.Kind.class)
+    @MethodSource("dev.syncmat.jdbi.TestDatabases#kinds")
     void scopeFiltersSelectByTypeIdAndTag(TestDatabases.Kind kind) throws Exception {
         start(kind);
         String ops = "{\"ops\":["
@@ -146,7 +146,7 @@ class SyncHttpServiceTest {
     }
 
     @ParameterizedTest
-    @EnumSource(TestDatabases.Kind.class)
+    @MethodSource("dev.syncmat.jdbi.TestDatabases#kinds")
     void missingOrUnknownTokensGet401(TestDatabases.Kind kind) throws Exception {
         start(kind);
         Response none = send("POST", "/api/sync/v2/pull", null, "{}");
@@ -159,7 +159,7 @@ class SyncHttpServiceTest {
     }
 
     @ParameterizedTest
-    @EnumSource(TestDatabases.Kind.class)
+    @MethodSource("dev.syncmat.jdbi.TestDatabases#kinds")
     void badInputGets400AndWritesNothing(TestDatabases.Kind kind) throws Exception {
         start(kind);
         String good = "{\"opId\":\"g\",\"objectId\":\"o\",\"objectType\":\"t\",\"kind\":\"update\",\"clock\":{\"a\":1},\"payload\":1}";
@@ -188,7 +188,7 @@ class SyncHttpServiceTest {
     }
 
     @ParameterizedTest
-    @EnumSource(TestDatabases.Kind.class)
+    @MethodSource("dev.syncmat.jdbi.TestDatabases#kinds")
     void aForeignTenantsCursorIsRejected(TestDatabases.Kind kind) throws Exception {
         start(kind);
         String op = "{\"opId\":\"g\",\"objectId\":\"o\",\"objectType\":\"t\",\"kind\":\"update\",\"clock\":{\"a\":1},\"payload\":1}";
@@ -201,7 +201,7 @@ class SyncHttpServiceTest {
     }
 
     @ParameterizedTest
-    @EnumSource(TestDatabases.Kind.class)
+    @MethodSource("dev.syncmat.jdbi.TestDatabases#kinds")
     void bodyOverTheLimitGets413AndWritesNothing(TestDatabases.Kind kind) throws Exception {
         start(kind);
         List<String> ops = new ArrayList<>();
@@ -218,7 +218,7 @@ class SyncHttpServiceTest {
     }
 
     @ParameterizedTest
-    @EnumSource(TestDatabases.Kind.class)
+    @MethodSource("dev.syncmat.jdbi.TestDatabases#kinds")
     void historyHealthAndUnknownRoutes(TestDatabases.Kind kind) throws Exception {
         start(kind);
         String id = "a/b ü";

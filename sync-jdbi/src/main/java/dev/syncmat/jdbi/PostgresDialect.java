@@ -1,0 +1,110 @@
+package dev.syncmat.jdbi;
+
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.statement.SqlStatements;
+import org.jdbi.v3.core.statement.Update;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * PostgreSQL: rows are written with one statement per table over column arrays; a push writes
+ * optimistically behind a savepoint; migrations run in one transaction under an advisory lock
+ * (DDL is transactional there); wait limits are transaction-local settings.
+ */
+class PostgresDialect extends Dialect {
+    static final PostgresDialect INSTANCE = new PostgresDialect();
+
+    private static final long LOCK_KEY = 0x73796e636d6174L; // "syncmat"
+
+    PostgresDialect() {
+    }
+
+    @Override
+    SqlDialect kind() {
+        return SqlDialect.POSTGRESQL;
+    }
+
+    @Override
+    List<String> sqlFolders() {
+        return List.of("postgresql");
+    }
+
+    @Override
+    String migrationFolder() {
+        return "postgresql";
+    }
+
+    /** Repeatable read takes its snapshot at the first statement and keeps it for every table. */
+    @Override
+    TransactionIsolationLevel snapshotIsolation() {
+        return TransactionIsolationLevel.REPEATABLE_READ;
+    }
+
+    /**
+     * One statement that unnests one array per column: a single plan for the whole batch, much
+     * cheaper per row than a JDBC batch of single-row statements.
+     */
+    @Override
+    void write(RowBatch batch, Handle h, Sql sql, String tenant) {
+        Update u = sql.update(h, batch.statement()).bind("tenant", tenant);
+        RowBatch.Column[] columns = batch.columns();
+        for (int c = 0; c < columns.length; c++) {
+            List<Object> values = new ArrayList<>(batch.size());
+            for (Object[] row : batch.rows()) {
+                Object v = row[c];
+                values.add(columns[c].type() == RowBatch.Type.TIMESTAMP && v != null ? v.toString() : v);
+            }
+            u.bindArray(columns[c].name(), columns[c].type().arrayElement, values);
+        }
+        u.execute();
+    }
+
+    /** An upsert over column arrays: an UPDATE joined to unnested arrays may be planned as a scan. */
+    @Override
+    String objectUpdateStatement() {
+        return "objects_upsert";
+    }
+
+    @Override
+    boolean optimisticPush() {
+        return true;
+    }
+
+    @Override
+    <T> T migrating(Handle h, String schema, HandleCallback<T, RuntimeException> work) {
+        return h.inTransaction(tx -> {
+            tx.createQuery("SELECT pg_advisory_xact_lock(:key)").configure(SqlStatements.class, Sql::plain)
+                    .bind("key", LOCK_KEY ^ (schema == null ? 0 : schema.hashCode())).map((rs, ctx) -> 1).one();
+            if (schema != null) {
+                Sql.execute(tx, "CREATE SCHEMA IF NOT EXISTS " + schema);
+                Sql.execute(tx, "SET LOCAL search_path TO " + schema);
+            }
+            return work.withHandle(tx);
+        });
+    }
+
+    /**
+     * Transaction-local settings, with the previous values read in the same round trip (the
+     * select list is evaluated left to right), so that the action can put them back inside a
+     * caller's transaction.
+     */
+    @Override
+    Runnable limitWaits(Handle h, long lockWaitMillis, long statementMillis) {
+        String[] previous = h.createQuery("SELECT current_setting('lock_timeout'), current_setting('statement_timeout'), "
+                        + "set_config('lock_timeout', :lock, true), set_config('statement_timeout', :statement, true)")
+                .configure(SqlStatements.class, Sql::plain)
+                .bind("lock", lockWaitMillis + "ms").bind("statement", statementMillis + "ms")
+                .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)}).one();
+        return () -> h.createQuery("SELECT set_config('lock_timeout', :lock, true), set_config('statement_timeout', :statement, true)")
+                .configure(SqlStatements.class, Sql::plain)
+                .bind("lock", previous[0]).bind("statement", previous[1]).map((rs, ctx) -> 1).one();
+    }
+
+    @Override
+    boolean isMissingTable(String sqlState) {
+        return "42P01".equals(sqlState) || "3F000".equals(sqlState);
+    }
+}

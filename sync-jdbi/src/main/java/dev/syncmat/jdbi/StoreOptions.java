@@ -1,0 +1,33 @@
+package dev.syncmat.jdbi;
+
+import dev.syncmat.core.Limits;
+import dev.syncmat.core.merge.MergeEngine;
+
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * A store's configuration, built by {@link SyncStoreBuilder}, where each value's default is
+ * documented. Immutable.
+ *
+ * @param limits           input size limits
+ * @param clock            where receive times come from (never used by the merge)
+ * @param engine           the merge engine, with its policy
+ * @param schema           schema that holds the tables, or null for the connection's default
+ * @param dialect          the database's dialect, or null to detect it on first use
+ * @param defaultPullLimit page size of a pull that names none
+ * @param maxPullLimit     largest page size a pull may ask for
+ * @param maxPushOps       most ops in one push
+ * @param maxScopeEntries  most values in each list of a pull scope
+ * @param lockWaitTimeout  how long a push or rebuild waits for its tenant's counter row before it
+ *                         fails with a retryable {@link StoreException}
+ * @param statementTimeout how long one statement of the store may run ({@link Duration#ZERO}: no limit)
+ * @param maxPageBytes     about how many stored bytes of objects one pull page holds at most (an
+ *                         object larger than this comes alone in its page)
+ * @param slowPushThreshold a push that takes at least this long is logged at WARN
+ */
+public record StoreOptions(Limits limits, Clock clock, MergeEngine engine, String schema, SqlDialect dialect,
+                           int defaultPullLimit, int maxPullLimit, int maxPushOps, int maxScopeEntries,
+                           Duration lockWaitTimeout, Duration statementTimeout, long maxPageBytes,
+                           Duration slowPushThreshold) {
+}

@@ -1,0 +1,157 @@
+package dev.syncmat.jdbi;
+
+import dev.syncmat.core.Limits;
+import dev.syncmat.core.merge.MergeEngine;
+import dev.syncmat.core.merge.MergePolicy;
+import org.jdbi.v3.core.Jdbi;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/** Builds a {@link SyncStore}; from {@link SyncStore#builder}. Defaults are listed on each setter. Not thread-safe. */
+public final class SyncStoreBuilder {
+    private final Jdbi jdbi;
+    private Limits limits = Limits.defaults();
+    private Clock clock = Clock.systemUTC();
+    private MergePolicy policy = MergePolicy.deleteWins();
+    private String schema;
+    private SqlDialect dialect;
+    private int defaultPullLimit = 500;
+    private int maxPullLimit = 1000;
+    private int maxPushOps = 1000;
+    private int maxScopeEntries = 1000;
+    private Duration lockWaitTimeout = Duration.ofSeconds(2);
+    private Duration statementTimeout = Duration.ofSeconds(30);
+    private long maxPageBytes = 4L * 1024 * 1024;
+    private Duration slowPushThreshold = Duration.ofSeconds(1);
+
+    SyncStoreBuilder(Jdbi jdbi) {
+        this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
+    }
+
+    /** Input limits; default {@link Limits#defaults()}. */
+    public SyncStoreBuilder limits(Limits value) {
+        this.limits = Objects.requireNonNull(value);
+        return this;
+    }
+
+    /** Clock for receive times; default {@link Clock#systemUTC()}. */
+    public SyncStoreBuilder clock(Clock value) {
+        this.clock = Objects.requireNonNull(value);
+        return this;
+    }
+
+    /** Merge policy; default {@link MergePolicy#deleteWins()}. Changing it requires a replay. */
+    public SyncStoreBuilder mergePolicy(MergePolicy value) {
+        this.policy = Objects.requireNonNull(value);
+        return this;
+    }
+
+    /** Schema for the tables (a plain identifier); default: the connection's current schema. */
+    public SyncStoreBuilder schema(String value) {
+        this.schema = SchemaMigrator.checkSchema(value);
+        return this;
+    }
+
+    /**
+     * The database's dialect; default: detected from the database on first use (H2 by its product
+     * name, Citus when the PostgreSQL database has the citus extension, else PostgreSQL).
+     */
+    public SyncStoreBuilder dialect(SqlDialect value) {
+        this.dialect = Objects.requireNonNull(value);
+        return this;
+    }
+
+    /** Page size of pulls that name none; default 500. */
+    public SyncStoreBuilder defaultPullLimit(int value) {
+        this.defaultPullLimit = value;
+        return this;
+    }
+
+    /** Largest page size a pull may ask for; default 1,000. */
+    public SyncStoreBuilder maxPullLimit(int value) {
+        this.maxPullLimit = value;
+        return this;
+    }
+
+    /** Most ops in one push; default 1,000. */
+    public SyncStoreBuilder maxPushOps(int value) {
+        this.maxPushOps = value;
+        return this;
+    }
+
+    /** Most values in each list of a pull scope; default 1,000. */
+    public SyncStoreBuilder maxScopeEntries(int value) {
+        this.maxScopeEntries = value;
+        return this;
+    }
+
+    /**
+     * How long a push or a rebuild waits for its tenant's counter row (held by another push of the
+     * tenant, or a rebuild) before it fails with a retryable {@link StoreException} whose
+     * {@link StoreException#isLockTimeout()} is true; default 2 s. Pushes of other tenants never
+     * wait for it.
+     */
+    public SyncStoreBuilder lockWaitTimeout(Duration value) {
+        this.lockWaitTimeout = positive("lockWaitTimeout", value);
+        return this;
+    }
+
+    /**
+     * How long one statement of the store may run before the database cancels it (a retryable
+     * {@link StoreException}); default 30 s; {@link Duration#ZERO} for no limit.
+     */
+    public SyncStoreBuilder statementTimeout(Duration value) {
+        Objects.requireNonNull(value, "statementTimeout");
+        if (value.isNegative()) {
+            throw new IllegalArgumentException("statementTimeout must not be negative, but was " + value);
+        }
+        this.statementTimeout = value;
+        return this;
+    }
+
+    /**
+     * About how many stored bytes of objects (payload, clocks, tags and ids as stored) one pull page
+     * holds at most; default 4 MiB. A page ends early, with {@code hasMore}, when the next object
+     * would pass it; an object larger than the budget still comes alone in its page.
+     */
+    public SyncStoreBuilder maxPageBytes(long value) {
+        if (value < 1) {
+            throw new IllegalArgumentException("maxPageBytes must be >= 1, but was " + value);
+        }
+        this.maxPageBytes = value;
+        return this;
+    }
+
+    /**
+     * A push that takes at least this long (lock wait included) is logged at WARN on the logger
+     * {@code dev.syncmat.jdbi.SyncStore}, with its tenant, op count and duration; default 1 s.
+     */
+    public SyncStoreBuilder slowPushThreshold(Duration value) {
+        this.slowPushThreshold = positive("slowPushThreshold", value);
+        return this;
+    }
+
+    private static Duration positive(String name, Duration value) {
+        Objects.requireNonNull(value, name);
+        if (value.toMillis() < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1 ms, but was " + value);
+        }
+        return value;
+    }
+
+    /** Builds the store. Does not connect to the database. */
+    public SyncStore build() {
+        if (maxPullLimit < 1 || defaultPullLimit < 1 || defaultPullLimit > maxPullLimit) {
+            throw new IllegalArgumentException("need 1 <= defaultPullLimit <= maxPullLimit, but had "
+                    + defaultPullLimit + " and " + maxPullLimit);
+        }
+        if (maxPushOps < 1 || maxScopeEntries < 1) {
+            throw new IllegalArgumentException("maxPushOps and maxScopeEntries must be >= 1");
+        }
+        return new SyncStore(jdbi, new StoreOptions(limits, clock, MergeEngine.of(policy), schema, dialect,
+                defaultPullLimit, maxPullLimit, maxPushOps, maxScopeEntries, lockWaitTimeout, statementTimeout, maxPageBytes,
+                slowPushThreshold));
+    }
+}
