@@ -91,7 +91,7 @@ final class PushWork {
 
         Map<String, Rows.StoredObject> before = Rows.objectsByIds(h, sql, engine, tenant, objectIds);
         Map<String, ObjectState> states = new HashMap<>();
-        before.forEach((id, o) -> states.put(id, o.state()));
+        before.forEach((id, o) -> states.put(id, o.requireState()));
         LinkedHashMap<String, ObjectState> changed = new LinkedHashMap<>();
         Writes writes = new Writes(h, sql, tenant, now);
         List<OpResult> results = new ArrayList<>(ops.size());
@@ -118,7 +118,7 @@ final class PushWork {
 
         for (ObjectState state : changed.values()) {
             Rows.StoredObject old = before.get(state.objectId());
-            writes.object(state, old == null ? null : old.state(), ++changeSeq, false);
+            writes.object(state, old, ++changeSeq, false);
         }
         writes.flush();
         if (journalSeq != counters.journalSeq()) {

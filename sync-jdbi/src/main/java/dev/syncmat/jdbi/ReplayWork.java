@@ -146,7 +146,7 @@ final class ReplayWork {
             objects++;
             conflicts += r.conflicts.size();
             Rows.StoredObject s = stored.get(r.objectId);
-            boolean objectDiffers = s == null
+            boolean objectDiffers = s == null || !s.readable()
                     || !s.view().equals(MaterializedObject.of(r.state))
                     || !new HashSet<>(s.state().heads()).equals(new HashSet<>(r.state.heads()))
                     || !storedTags.getOrDefault(r.objectId, Set.of()).equals(new HashSet<>(r.state.tags()));
@@ -160,7 +160,7 @@ final class ReplayWork {
             if (objectDiffers) {
                 changed.add(r.objectId);
                 if (rebuild) {
-                    writes.object(r.state, s == null ? null : s.state(), ++changeSeq, true);
+                    writes.object(r.state, s, ++changeSeq, true);
                 }
             }
             if (conflictsDiffer) {

@@ -26,9 +26,23 @@ final class Rows {
 
     /**
      * A stored object: its merge state (winner recomputed by the engine's policy), the row as
-     * clients see it (winner as stored), and the change sequence it was last written with.
+     * clients see it (winner as stored), and the change sequence it was last written with. A row
+     * the store cannot read back (changed behind its back: a tombstone flag that contradicts the
+     * payload, a clock that is not JSON) has neither state nor view, and {@code unreadable} says why.
      */
-    record StoredObject(ObjectState state, MaterializedObject view, long changeSeq) {
+    record StoredObject(String objectId, ObjectState state, MaterializedObject view, long changeSeq, String unreadable) {
+        /** Whether the row could be read back. */
+        boolean readable() {
+            return unreadable == null;
+        }
+
+        /** The state, for merging into. */
+        ObjectState requireState() {
+            if (state == null) {
+                throw new CorruptRowException(objectId, unreadable);
+            }
+            return state;
+        }
     }
 
     /** A journal row: the op, where it sits in the journal and when it arrived. */
@@ -80,11 +94,16 @@ final class Rows {
         sql.query(h, "objects_by_ids").bind("tenant", tenant).bindArray("keys", String.class, objectIds)
                 .map((rs, ctx) -> {
                     String id = rs.getString("object_id");
-                    List<Op> heads = new ArrayList<>(StoredForms.parseOtherHeads(id, rs.getString("other_heads")));
-                    heads.add(winner(rs, id));
-                    return new StoredObject(engine.restore(id, heads), materialized(rs), rs.getLong("change_seq"));
+                    try {
+                        List<Op> heads = new ArrayList<>(StoredForms.parseOtherHeads(id, rs.getString("other_heads")));
+                        heads.add(winner(rs, id));
+                        return new StoredObject(id, engine.restore(id, heads), materialized(rs), rs.getLong("change_seq"), null);
+                    } catch (RuntimeException e) {
+                        // Whatever the library wrote reads back; anything else was written behind its back.
+                        return new StoredObject(id, null, null, rs.getLong("change_seq"), String.valueOf(e.getMessage()));
+                    }
                 })
-                .forEach(o -> found.put(o.state().objectId(), o));
+                .forEach(o -> found.put(o.objectId(), o));
         return found;
     }
 

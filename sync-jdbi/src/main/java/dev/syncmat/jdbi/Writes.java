@@ -64,13 +64,16 @@ final class Writes {
     }
 
     /**
-     * Queues the write of {@code state}, replacing {@code before} (null for a new object). With
-     * {@code rewriteTags} the object's tag rows are replaced whatever they hold (a rebuild cannot
-     * trust them); otherwise only when the winner's tags changed.
+     * Queues the write of {@code state}, replacing the row {@code stored} (null for a new object).
+     * With {@code rewriteTags}, or when the stored row was unreadable, the object's tag rows are
+     * replaced whatever they hold (a rebuild cannot trust them); otherwise only when the winner's
+     * tags changed.
      */
-    void object(ObjectState state, ObjectState before, long changeSeq, boolean rewriteTags) {
+    void object(ObjectState state, Rows.StoredObject stored, long changeSeq, boolean rewriteTags) {
         var w = state.winner();
-        (before == null ? objectInserts : objectUpdates).add(state.objectId(), w.objectType(),
+        ObjectState before = stored == null ? null : stored.state();
+        rewriteTags |= stored != null && !stored.readable();
+        (stored == null ? objectInserts : objectUpdates).add(state.objectId(), w.objectType(),
                 w.payload() == null ? null : w.payload().json(), w.isDelete(), w.clock().toJson(), state.context().toJson(),
                 w.opId(), StoredForms.timestamp(w.timestamp()), StoredForms.tagsJson(w.tags()), state.headCount(),
                 StoredForms.otherHeadsJson(state), changeSeq, now);

@@ -1,5 +1,6 @@
 package dev.syncmat.jdbi;
 
+import dev.syncmat.core.protocol.OpResult;
 import dev.syncmat.core.protocol.PullRequest;
 import dev.syncmat.core.protocol.PullResponse;
 import dev.syncmat.core.protocol.HistoryEntry;
@@ -32,6 +33,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ReplayTest {
 
@@ -127,6 +129,47 @@ class ReplayTest {
         assertThat(db.count("sync_journal")).isEqualTo(journalRows);
         assertThat(pullAll(store, "t2")).isEqualTo(otherTenant);
         assertThat(store.pull("t2", PullRequest.since(store.headCursor("t2"))).objects()).isEmpty();
+    }
+
+    /**
+     * A row that can no longer be read back (the tombstone flag of a deleted object flipped, so the
+     * row claims a live object with no payload) is what verify exists to find: it is reported as
+     * differing instead of stopping verify, a push to it fails as corrupt data (not as bad input),
+     * and rebuild rewrites it.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.syncmat.jdbi.TestDatabases#kinds")
+    void verifyReportsAnUnreadableRowAndRebuildRepairsIt(TestDatabases.Kind kind) {
+        TestDatabases.Database db = TestDatabases.create(kind);
+        SyncStore store = store(db);
+        store.push("t1", List.of(StoreTesting.update("u1", "gone", "note", VectorClock.of("a", 1), "\"x\"", "work"),
+                StoreTesting.update("u2", "kept", "note", VectorClock.of("a", 1), "\"y\"")));
+        store.push("t1", List.of(StoreTesting.delete("d1", "gone", "note", VectorClock.of("a", 2))));
+        Map<String, MaterializedObject> before = pullAll(store, "t1");
+        assertThat(before.get("gone").deleted()).isTrue();
+
+        int updated = db.jdbi().withHandle(h -> h.createUpdate(
+                "UPDATE sync_objects SET is_tombstone = FALSE WHERE tenant_id = 't1' AND object_id = 'gone'").execute());
+        assertThat(updated).isEqualTo(1);
+
+        ReplayReport verify = store.replay("t1", ReplayOptions.verify());
+        assertThat(verify.changed()).containsExactly("gone");
+        assertThat(verify.consistent()).isFalse();
+
+        Op late = StoreTesting.update("u3", "gone", "note", VectorClock.of("b", 1), "\"z\"");
+        assertThatThrownBy(() -> store.push("t1", List.of(late)))
+                .isInstanceOfSatisfying(CorruptRowException.class, e -> {
+                    assertThat(e.objectId()).isEqualTo("gone");
+                    assertThat(e.isRetryable()).isFalse();
+                    assertThat(e.getMessage()).contains("replay --mode rebuild");
+                });
+        assertThat(db.count("sync_journal", "t1")).isEqualTo(3);
+
+        ReplayReport rebuild = store.replay("t1", ReplayOptions.rebuild());
+        assertThat(rebuild.changed()).containsExactly("gone");
+        assertThat(pullAll(store, "t1")).isEqualTo(before);
+        assertThat(store.replay("t1", ReplayOptions.verify()).consistent()).isTrue();
+        assertThat(store.push("t1", List.of(late)).results()).extracting(OpResult::outcome).containsExactly(Outcome.MERGED);
     }
 
     @ParameterizedTest
