@@ -101,6 +101,7 @@ class FaultInjectionTest {
                         pushes++;
                         try {
                             result = store.push(tenant, batch);
+                            killer.pushSucceeded.set(true);
                         } catch (StoreException e) {
                             failures++;
                             assertThat(e.isRetryable()).as("retryable: %s", e).isTrue();
@@ -178,12 +179,15 @@ class FaultInjectionTest {
     /**
      * Terminates every backend of the victim's application name in this database, a random few
      * milliseconds apart, until told to stop. Counts the kills, and those that hit a backend inside
-     * a transaction (between a push's first statement and its commit).
+     * a transaction (between a push's first statement and its commit). After a kill it waits until
+     * some push has succeeded before it kills again: on a loaded machine a push can take longer than
+     * the pause between kills, and without that every attempt could die and the run never finish.
      */
     private static final class Killer implements Runnable {
         private final Jdbi admin;
         private final String applicationName;
         final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicBoolean pushSucceeded = new AtomicBoolean(true);
         final AtomicInteger kills = new AtomicInteger();
         final AtomicInteger killsInTransaction = new AtomicInteger();
         final AtomicReference<Throwable> error = new AtomicReference<>();
@@ -199,6 +203,9 @@ class FaultInjectionTest {
             try (var h = admin.open()) {
                 while (!stop.get()) {
                     Thread.sleep(random.nextInt(40));
+                    if (!pushSucceeded.get()) {
+                        continue;
+                    }
                     h.createQuery("SELECT pg_terminate_backend(pid) AS killed, xact_start IS NOT NULL AS in_transaction"
                                     + " FROM pg_stat_activity WHERE application_name = :app AND datname = current_database()"
                                     + " AND pid <> pg_backend_pid()")
@@ -206,6 +213,7 @@ class FaultInjectionTest {
                             .map((rs, ctx) -> new boolean[] {rs.getBoolean("killed"), rs.getBoolean("in_transaction")})
                             .forEach(r -> {
                                 if (r[0]) {
+                                    pushSucceeded.set(false);
                                     kills.incrementAndGet();
                                     if (r[1]) {
                                         killsInTransaction.incrementAndGet();
