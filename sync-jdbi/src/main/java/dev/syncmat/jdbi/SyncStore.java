@@ -8,6 +8,7 @@ import dev.syncmat.core.protocol.ConflictCount;
 import dev.syncmat.core.protocol.ConflictQuery;
 import dev.syncmat.core.protocol.ConflictRecord;
 import dev.syncmat.core.protocol.HistoryEntry;
+import dev.syncmat.core.protocol.HistoryPage;
 import dev.syncmat.core.protocol.InvalidCursorException;
 import dev.syncmat.core.protocol.PullRequest;
 import dev.syncmat.core.protocol.PullResponse;
@@ -238,6 +239,27 @@ public final class SyncStore {
         List<HistoryEntry> entries = new ArrayList<>();
         history(tenantId, objectId, entries::add);
         return entries;
+    }
+
+    /**
+     * One page of the history of one object: the entries after journal position
+     * {@code afterJournalSeq} (0 for the first page), at most {@code limit} of them (1 to the
+     * store's largest pull limit) and about {@link StoreOptions#maxPageBytes()} of payload (an entry
+     * larger than that comes alone). Memory is O(page); the entries before the page are read again
+     * to recompute their outcomes, so paging through an object's history costs O(entries) per page.
+     *
+     * @throws InvalidInputException as {@link #find} does, or for a limit out of range
+     */
+    public HistoryPage history(String tenantId, String objectId, long afterJournalSeq, int limit) {
+        Checks.tenant(options(), tenantId);
+        Checks.objectId(objectId);
+        int checkedLimit = Checks.pullLimit(options(), limit);
+        if (afterJournalSeq < 0) {
+            throw new InvalidInputException("after", "after must be >= 0, but was " + afterJournalSeq);
+        }
+        return context.inTransaction("reading the history of \"" + objectId + "\"", null,
+                (h, sql) -> HistoryReads.page(h, sql, engine(), tenantId, objectId, afterJournalSeq, checkedLimit,
+                        options().maxPageBytes()));
     }
 
     /** Streams the history of one object to {@code sink}, in journal order, in constant memory. */

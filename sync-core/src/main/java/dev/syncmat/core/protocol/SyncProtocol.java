@@ -190,6 +190,23 @@ public final class SyncProtocol {
     }
 
     /**
+     * Writes one page of an object's history:
+     * {@code {"objectId":..,"entries":[entry, ...],"hasMore":..}}, each entry as
+     * {@link #write(JsonGenerator, HistoryEntry)} writes it.
+     */
+    public void write(JsonGenerator g, String objectId, HistoryPage page) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("objectId", objectId);
+        g.writeArrayFieldStart("entries");
+        for (HistoryEntry e : page.entries()) {
+            write(g, e);
+        }
+        g.writeEndArray();
+        g.writeBooleanField("hasMore", page.hasMore());
+        g.writeEndObject();
+    }
+
+    /**
      * Writes one conflict record: {@code {"journalSeq":..,"objectId":..,"objectType":..,
      * "winnerOpId":..,"loserOpId":..,"reason":..,"createdAt":..}}.
      */
