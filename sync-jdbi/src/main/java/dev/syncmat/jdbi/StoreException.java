@@ -81,7 +81,7 @@ public class StoreException extends SyncException {
         boolean lost = retryable && dialect.isConnectionLost(state);
         boolean lockTimeout = dialect.isLockTimeout(state);
         String message = "database failure while " + doing + (state == null ? "" : " (SQLSTATE " + state + ")") + ": "
-                + (lockTimeout ? "gave up waiting for the tenant's lock; " : "") + firstLine(detail);
+                + (lockTimeout ? "gave up waiting for the tenant's lock; " : "") + firstLine(detail) + rootCause(e, detail);
         return new StoreException(message, state, retryable, lost, lockTimeout, e);
     }
 
@@ -97,6 +97,19 @@ public class StoreException extends SyncException {
     // A JDBI failure with no SQLException behind it but an I/O one: the connection broke.
     private static boolean isIoFailure(Throwable e) {
         return e instanceof JdbiException && e.getCause() instanceof java.io.IOException;
+    }
+
+    // The innermost cause, when it says something the message does not (a pool's timeout hides "connection refused").
+    private static String rootCause(Throwable e, String detail) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = root.getMessage();
+        if (root == e || m == null || detail != null && detail.contains(firstLine(m))) {
+            return "";
+        }
+        return "; caused by " + root.getClass().getSimpleName() + ": " + firstLine(m);
     }
 
     private static String firstLine(String s) {

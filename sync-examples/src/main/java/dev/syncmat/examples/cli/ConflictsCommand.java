@@ -56,8 +56,9 @@ final class ConflictsCommand implements Callable<Integer> {
             return 2;
         }
         try (DbOptions.Opened opened = db.open(1, DbOptions.Tables.REQUIRE)) {
+            ConflictQuery query = new ConflictQuery(objectId, fromInstant, toInstant);
             if (stats) {
-                for (ConflictCount c : opened.store().conflictCounts(tenant)) {
+                for (ConflictCount c : opened.store().conflictCounts(tenant, query)) {
                     out.println(SyncJson.write(g -> {
                         g.writeStartObject();
                         g.writeStringField("reason", c.reason().name());
@@ -68,8 +69,7 @@ final class ConflictsCommand implements Callable<Integer> {
                 }
             } else {
                 SyncProtocol protocol = SyncProtocol.create();
-                opened.store().conflicts(tenant, new ConflictQuery(objectId, fromInstant, toInstant),
-                        c -> out.println(SyncJson.write(g -> protocol.write(g, c))));
+                opened.store().conflicts(tenant, query, c -> out.println(SyncJson.write(g -> protocol.write(g, c))));
             }
         }
         out.flush();

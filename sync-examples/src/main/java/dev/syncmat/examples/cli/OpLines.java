@@ -5,6 +5,7 @@ import dev.syncmat.core.json.OpLine;
 import dev.syncmat.core.json.SyncJson;
 
 import java.io.BufferedReader;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -42,7 +43,8 @@ final class OpLines {
     /**
      * Reads every non-blank line as an op. The file must be UTF-8.
      *
-     * @throws BadLineException for the first line that is not a valid op
+     * @throws BadLineException      for the first line that is not a valid op
+     * @throws FileNotFoundException when there is no such file
      */
     static List<Numbered> read(Path file, SyncJson json) throws IOException, BadLineException {
         List<Numbered> result = new ArrayList<>();
@@ -72,7 +74,8 @@ final class OpLines {
                 }
             }
         } catch (NoSuchFileException e) {
-            throw new BadLineException("no such file: " + file);
+            // Not bad input but a missing file: the command fails as for any environment problem (exit 3).
+            throw new FileNotFoundException("no such file: " + file);
         }
         return result;
     }

@@ -45,7 +45,8 @@ final class PullCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (DbOptions.Opened opened = db.open(1)) {
+        // A read: it must not create tables (a mistyped --schema would otherwise get a new, empty store).
+        try (DbOptions.Opened opened = db.open(1, DbOptions.Tables.REQUIRE)) {
             PullResponse page;
             try {
                 page = opened.store().pull(tenant, new PullRequest(since, new Scope(types, ids, tags), limit));

@@ -130,6 +130,12 @@ class StoreCommandsTest {
         List<String> stats = CliRunner.run("conflicts", "--db", db(), "--tenant", "acme", "--stats").out().lines().toList();
         assertThat(stats).containsExactly("{\"reason\":\"DELETE_WINS\",\"objectType\":\"note\",\"count\":1}",
                 "{\"reason\":\"PAYLOAD_ORDER\",\"objectType\":\"note\",\"count\":1}");
+        // --stats counts what the same filters list, not everything.
+        String only = CliRunner.run("conflicts", "--db", db(), "--tenant", "acme", "--object", "note-2").out().strip();
+        assertThat(CliRunner.run("conflicts", "--db", db(), "--tenant", "acme", "--object", "note-2", "--stats").out().lines())
+                .containsExactly("{\"reason\":\"" + json(only).get("reason").textValue() + "\",\"objectType\":\"note\",\"count\":1}");
+        assertThat(CliRunner.run("conflicts", "--db", db(), "--tenant", "acme", "--from", "2100-01-01T00:00:00Z", "--stats")
+                .out()).isEmpty();
     }
 
     @Test
@@ -137,7 +143,36 @@ class StoreCommandsTest {
         CliRunner.Result r = CliRunner.run("replay", "--db", db(), "--tenant", "acme", "--mode", "verify");
         assertThat(r.exitCode()).isEqualTo(3);
         assertThat(r.err()).contains("no sync tables").contains("sync-cli migrate");
-        assertThat(CliRunner.run("migrate", "--db", db()).out().strip()).isEqualTo("{\"applied\":[1],\"version\":1}");
-        assertThat(CliRunner.run("migrate", "--db", db()).out().strip()).isEqualTo("{\"applied\":[],\"version\":1}");
+        CliRunner.Result pull = CliRunner.run("pull", "--db", db(), "--tenant", "acme");
+        assertThat(pull.exitCode()).isEqualTo(3);
+        assertThat(pull.err()).contains("no sync tables");
+        CliRunner.Result typo = CliRunner.run("pull", "--db", db(), "--tenant", "acme", "--schema", "tpyo");
+        assertThat(typo.exitCode()).isEqualTo(3);
+        long schemas = Jdbi.create(db()).withHandle(h -> h.createQuery(
+                "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SCHEMATA WHERE SCHEMA_NAME = 'TPYO'").mapTo(Long.class).one());
+        assertThat(schemas).isZero();
+        assertThat(CliRunner.run("migrate", "--db", db()).out().strip()).isEqualTo("{\"applied\":[1,2],\"version\":2}");
+        assertThat(CliRunner.run("migrate", "--db", db()).out().strip()).isEqualTo("{\"applied\":[],\"version\":2}");
+    }
+
+    @Test
+    void aMissingInputFileIsAnEnvironmentFailureNotBadInput() {
+        for (String command : List.of("push", "materialize")) {
+            List<String> args = new java.util.ArrayList<>(List.of(command, "--input", dir.resolve("missing.jsonl").toString()));
+            if (command.equals("push")) {
+                args.addAll(List.of("--db", db(), "--tenant", "acme"));
+            }
+            CliRunner.Result r = CliRunner.run(args.toArray(String[]::new));
+            assertThat(r.exitCode()).as(command).isEqualTo(3);
+            assertThat(r.err()).as(command).contains("no such file").contains("missing.jsonl");
+        }
+    }
+
+    @Test
+    void anUnreachableDatabaseIsReportedWithItsCause() {
+        // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+        CliRunner.Result r = CliRunner.run("pull", "--db", "jdbc:postgresql://127.0.0.1:1/none?user=x", "--tenant", "acme");
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.err()).contains("refused");
     }
 }
