@@ -56,6 +56,12 @@ final class StoreContext {
         return s;
     }
 
+    /** The dialect's public name, connecting once to detect it if it is not known yet. */
+    SqlDialect dialectKind() {
+        Sql s = sql;
+        return s != null ? s.dialect().kind() : withHandle("detecting the database", (h, found) -> found.dialect().kind());
+    }
+
     /** The dialect, if known yet. */
     private Dialect dialect() {
         Sql s = sql;

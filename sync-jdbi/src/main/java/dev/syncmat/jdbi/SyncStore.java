@@ -71,6 +71,11 @@ public final class SyncStore {
         return context.options();
     }
 
+    /** The database's dialect: as the builder named it, or detected (connecting once if not yet known). */
+    public SqlDialect dialect() {
+        return context.dialectKind();
+    }
+
     private MergeEngine engine() {
         return context.options().engine();
     }

@@ -4,6 +4,7 @@ import dev.syncmat.core.op.Op;
 import dev.syncmat.core.protocol.PullRequest;
 import dev.syncmat.jdbi.ReplayOptions;
 import dev.syncmat.core.protocol.ReplayReport;
+import dev.syncmat.jdbi.SqlDialect;
 import dev.syncmat.jdbi.SyncStore;
 import org.jdbi.v3.core.Jdbi;
 
@@ -190,6 +191,10 @@ public final class DbBench {
                 try (Statement s = c.createStatement()) {
                     s.execute(sql("floor_create"));
                     s.execute(sql("floor_index"));
+                    if (store.dialect() == SqlDialect.CITUS) {
+                        // Sharded like the journal it stands for, so that both pay the same routing.
+                        s.execute("SELECT create_distributed_table('sync_bench_floor', 'tenant_id')");
+                    }
                 }
                 floorCreated = true;
             }
@@ -232,20 +237,12 @@ public final class DbBench {
             for (String table : tables) {
                 h.createUpdate("DELETE FROM " + table + " WHERE tenant_id = :t").bind("t", tenant).execute();
             }
-            if (isPostgres(h)) {
+            if (store.dialect() != SqlDialect.H2) {
                 for (String table : tables) {
                     h.execute("VACUUM ANALYZE " + table);
                 }
             }
         });
-    }
-
-    private static boolean isPostgres(org.jdbi.v3.core.Handle h) {
-        try {
-            return h.getConnection().getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private void cleanup(List<String> tenants) {
