@@ -274,7 +274,7 @@ public final class VectorClock {
             // one object, which mostly share the array itself through SHARED or derivation), so
             // only counters decide. They are read without a data-dependent branch: a mispredicted
             // branch here, resolved only once the caller's cache misses return, would throw away
-            // the loads the CPU had started for the caller's next op (docs/benchmarks-engine.md).
+            // the loads the CPU had started for the caller's next op.
             int signs = counterSigns(ca, cb);
             return order((signs & SOME_LESS) != 0, (signs & SOME_GREATER) != 0);
         }

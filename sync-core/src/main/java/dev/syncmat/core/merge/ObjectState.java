@@ -38,8 +38,9 @@ public final class ObjectState {
 
     /**
      * A state with exactly two heads, {@code first} before {@code second} in op-id order: the
-     * usual state after a concurrent op, built without walking a list (docs/benchmarks-engine.md,
-     * "The 30% case measured again").
+     * usual state after a concurrent op. Equal to the list constructor given
+     * {@code List.of(first, second)}, with the same head-id bits, but sets them without walking a
+     * list.
      */
     ObjectState(String objectId, Op first, Op second, Op winner, VectorClock context) {
         this.objectId = objectId;
