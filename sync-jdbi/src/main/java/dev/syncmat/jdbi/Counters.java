@@ -1,12 +1,22 @@
 package dev.syncmat.jdbi;
 
 /**
- * A tenant's counter row: the last journal and change sequence numbers handed out.
+ * A tenant's counter row: the last journal and change sequence numbers handed out, the random
+ * epoch drawn when the row was created and the op id at the last journal position. Cursors name
+ * the epoch and the journal position with a fingerprint of its op, so that a cursor from another
+ * database, or from this one before a restore to an earlier point, is recognised ({@link Cursors}).
  *
  * @param journalSeq the last journal position
  * @param changeSeq  the last change sequence number (the tenant's head, which cursors point into)
+ * @param epoch      drawn at random when the row was created (0 for rows older than schema 3)
+ * @param headOpId   the op id at {@code journalSeq}, or null when the journal is empty
  */
-record Counters(long journalSeq, long changeSeq) {
-    /** The counters of a tenant that has written nothing. */
-    static final Counters NONE = new Counters(0, 0);
+record Counters(long journalSeq, long changeSeq, long epoch, String headOpId) {
+    /** The counters of a tenant that has no row yet. */
+    static final Counters NONE = new Counters(0, 0, 0, null);
+
+    /** These counters with another change sequence number. */
+    Counters withChangeSeq(long value) {
+        return new Counters(journalSeq, value, epoch, headOpId);
+    }
 }

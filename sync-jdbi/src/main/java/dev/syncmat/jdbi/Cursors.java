@@ -1,40 +1,63 @@
 package dev.syncmat.jdbi;
 
 import dev.syncmat.core.protocol.InvalidCursorException;
+import org.jdbi.v3.core.Handle;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Optional;
 
 /**
- * Pull cursors: opaque strings that carry a change sequence number and a fingerprint of the
- * tenant they were issued to. Layout (17 bytes, base64url without padding): version byte 1,
- * the sequence number (8 bytes, big-endian), the first 8 bytes of SHA-256 over
- * {@code "syncmat-cursor\0" + tenantId} in UTF-8.
+ * Pull cursors: opaque strings that say how far a client has read and in which history. Layout
+ * (41 bytes, base64url without padding): version byte 2; the change sequence number; the epoch of
+ * the tenant's counter row; the journal position when the cursor was issued and the first 8 bytes
+ * of SHA-256 over the op id there; the first 8 bytes of SHA-256 over
+ * {@code "syncmat-cursor\0" + tenantId} (numbers are 8 bytes, big-endian).
  *
- * <p>The fingerprint catches a client that mixes up accounts; it is not a secret. A forged cursor
- * can only make a client skip or repeat its own tenant's changes, since the tenant always comes
- * from the caller's credentials.
+ * <p>A cursor is checked against the tenant's counter row and, unless it was issued at the current
+ * journal position, one journal row: another database (or the tenant's rows recreated) has
+ * another epoch; a restore to an earlier point has a shorter journal or another op at the
+ * cursor's position. Either way the cursor is {@code cursor_expired} and the client starts again
+ * from null. A cursor at change 0 has seen nothing, so it is always good. Version 1 cursors (before
+ * schema 3) carry none of this and are expired.
+ *
+ * <p>The fingerprints catch mix-ups, they are not secrets: a forged cursor can only make a client
+ * skip or repeat its own tenant's changes, since the tenant always comes from the credentials.
  */
 final class Cursors {
-    private static final byte VERSION = 1;
-    private static final int LENGTH = 17;
+    private static final byte VERSION = 2;
+    private static final byte VERSION_1 = 1;
+    private static final int LENGTH = 41;
+    private static final int LENGTH_1 = 17;
 
     private Cursors() {
     }
 
-    static String encode(String tenantId, long changeSeq) {
+    /** Where a cursor points: a change, in the history of one life of the tenant's rows. */
+    record Position(long changeSeq, long epoch, long journalSeq, long journalFingerprint) {
+        /** The position of a null cursor: nothing seen yet. */
+        static final Position START = new Position(0, 0, 0, 0);
+    }
+
+    /** A cursor at {@code changeSeq} in the history whose current state is {@code head}. */
+    static String encode(String tenantId, Counters head, long changeSeq) {
         ByteBuffer b = ByteBuffer.allocate(LENGTH);
-        b.put(VERSION).putLong(changeSeq).put(fingerprint(tenantId));
+        b.put(VERSION).putLong(changeSeq).putLong(head.epoch()).putLong(head.journalSeq())
+                .putLong(opFingerprint(head.headOpId())).put(tenantFingerprint(tenantId));
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
     }
 
-    /** The sequence number in {@code cursor}, 0 for null. Does not check it against the head. */
-    static long decode(String cursor, String tenantId) {
+    /**
+     * The position in {@code cursor}, {@link Position#START} for null. Checks its form and tenant,
+     * not its history ({@link #check}).
+     */
+    static Position decode(String cursor, String tenantId) {
         if (cursor == null) {
-            return 0;
+            return Position.START;
         }
         byte[] bytes;
         try {
@@ -42,31 +65,78 @@ final class Cursors {
         } catch (IllegalArgumentException e) {
             bytes = null;
         }
+        if (bytes != null && bytes.length == LENGTH_1 && bytes[0] == VERSION_1) {
+            throw expired(cursor, "was issued before cursors named their history (schema version 3)");
+        }
         if (bytes == null || bytes.length != LENGTH || bytes[0] != VERSION) {
-            throw new InvalidCursorException(InvalidCursorException.Problem.MALFORMED,
-                    "sinceCursor \"" + abbreviate(cursor) + "\" is not a cursor issued by this store");
+            throw malformed(cursor);
         }
         ByteBuffer b = ByteBuffer.wrap(bytes);
         b.get();
-        long seq = b.getLong();
+        Position p = new Position(b.getLong(), b.getLong(), b.getLong(), b.getLong());
         byte[] fp = new byte[8];
         b.get(fp);
-        if (seq < 0) {
-            throw new InvalidCursorException(InvalidCursorException.Problem.MALFORMED,
-                    "sinceCursor \"" + abbreviate(cursor) + "\" is not a cursor issued by this store");
+        if (p.changeSeq() < 0 || p.journalSeq() < 0) {
+            throw malformed(cursor);
         }
-        if (!Arrays.equals(fp, fingerprint(tenantId))) {
+        if (!Arrays.equals(fp, tenantFingerprint(tenantId))) {
             throw new InvalidCursorException(InvalidCursorException.Problem.OTHER_TENANT,
                     "sinceCursor \"" + abbreviate(cursor) + "\" was issued to another tenant");
         }
-        return seq;
+        return p;
     }
 
-    private static byte[] fingerprint(String tenantId) {
+    /**
+     * Checks that {@code p} belongs to the history whose current state is {@code head}: one key
+     * lookup at most, and none for a cursor issued at the current journal position.
+     *
+     * @return the change sequence to pull after
+     * @throws InvalidCursorException ({@code cursor_expired}) when the history cannot serve it
+     */
+    static long check(Handle h, Sql sql, String tenantId, String cursor, Position p, Counters head) {
+        if (p.changeSeq() == 0) {
+            return 0;
+        }
+        if (p.epoch() != head.epoch()) {
+            throw expired(cursor, "was issued by another database, or before the tenant's rows were recreated");
+        }
+        if (p.journalSeq() > head.journalSeq() || p.changeSeq() > head.changeSeq()) {
+            throw expired(cursor, "points past the tenant's history, which was restored to an earlier point");
+        }
+        Optional<String> opThere = p.journalSeq() == head.journalSeq() ? Optional.ofNullable(head.headOpId())
+                : p.journalSeq() == 0 ? Optional.empty() : Tenants.opIdAt(h, sql, tenantId, p.journalSeq());
+        long fingerprint = opThere.map(Cursors::opFingerprint).orElse(0L);
+        if (fingerprint != p.journalFingerprint() || p.journalSeq() > 0 && opThere.isEmpty()) {
+            throw expired(cursor, "was issued in a history this database no longer has (restored to an earlier point)");
+        }
+        return p.changeSeq();
+    }
+
+    private static InvalidCursorException malformed(String cursor) {
+        return new InvalidCursorException(InvalidCursorException.Problem.MALFORMED,
+                "sinceCursor \"" + abbreviate(cursor) + "\" is not a cursor issued by this store");
+    }
+
+    private static InvalidCursorException expired(String cursor, String why) {
+        return new InvalidCursorException(InvalidCursorException.Problem.EXPIRED,
+                "sinceCursor \"" + abbreviate(cursor) + "\" " + why + "; drop what you hold for this scope and pull from null");
+    }
+
+    private static long opFingerprint(String opId) {
+        return opId == null ? 0 : ByteBuffer.wrap(sha256(opId.getBytes(StandardCharsets.UTF_8))).getLong();
+    }
+
+    private static byte[] tenantFingerprint(String tenantId) {
+        byte[] prefix = "syncmat-cursor\0".getBytes(StandardCharsets.UTF_8);
+        byte[] tenant = tenantId.getBytes(StandardCharsets.UTF_8);
+        byte[] all = Arrays.copyOf(prefix, prefix.length + tenant.length);
+        System.arraycopy(tenant, 0, all, prefix.length, tenant.length);
+        return Arrays.copyOf(sha256(all), 8);
+    }
+
+    private static byte[] sha256(byte[] bytes) {
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update("syncmat-cursor\0".getBytes(StandardCharsets.UTF_8));
-            return Arrays.copyOf(sha.digest(tenantId.getBytes(StandardCharsets.UTF_8)), 8);
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }

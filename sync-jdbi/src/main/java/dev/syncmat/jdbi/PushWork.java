@@ -95,6 +95,7 @@ final class PushWork {
         LinkedHashMap<String, ObjectState> changed = new LinkedHashMap<>();
         Writes writes = new Writes(h, sql, tenant, now);
         List<OpResult> results = new ArrayList<>(ops.size());
+        String lastOpId = counters.headOpId();
         Set<String> applied = new HashSet<>();
         for (Op op : ops) {
             if (journaled.containsKey(op.opId()) || !applied.add(op.opId())) {
@@ -102,6 +103,7 @@ final class PushWork {
                 continue;
             }
             journalSeq++;
+            lastOpId = op.opId();
             ApplyResult r = engine.apply(states.get(op.objectId()), op);
             writes.journal(journalSeq, op);
             for (Conflict c : r.conflicts()) {
@@ -121,9 +123,11 @@ final class PushWork {
             writes.object(state, old, ++changeSeq, false);
         }
         writes.flush();
+        Counters after = counters;
         if (journalSeq != counters.journalSeq()) {
-            Tenants.update(h, sql, tenant, new Counters(journalSeq, changeSeq));
+            after = new Counters(journalSeq, changeSeq, counters.epoch(), lastOpId);
+            Tenants.update(h, sql, tenant, after);
         }
-        return new PushResult(results, Cursors.encode(tenant, changeSeq));
+        return new PushResult(results, Cursors.encode(tenant, after, after.changeSeq()));
     }
 }

@@ -124,7 +124,7 @@ final class ReplayWork {
         }
         removeOrphans(checkedUpTo, null, Set.of());
         if (rebuild && changeSeq != counters.changeSeq()) {
-            Tenants.update(h, sql, tenant, new Counters(counters.journalSeq(), changeSeq));
+            Tenants.update(h, sql, tenant, counters.withChangeSeq(changeSeq));
         }
         LOG.info("{} of tenant \"{}\" finished: {} journal entries, {} objects, {} differing", options.mode().wireName(),
                 tenant, journalOps, objects, differing);

@@ -183,9 +183,9 @@ public final class SyncStore {
         Objects.requireNonNull(sink, "sink");
         int limit = Checks.pullLimit(options(), request.limit());
         Checks.scope(options(), request.scope());
-        long since = Cursors.decode(request.sinceCursor(), tenantId);
+        Cursors.decode(request.sinceCursor(), tenantId);
         context.inTransaction("pulling for tenant \"" + tenantId + "\"", Dialect::snapshotIsolation,
-                (h, sql) -> PullWork.pull(h, sql, tenantId, since, request.scope(), limit, options().maxPageBytes(), sink));
+                (h, sql) -> PullWork.pull(h, sql, tenantId, request, limit, options().maxPageBytes(), sink));
     }
 
     /**
@@ -325,6 +325,9 @@ public final class SyncStore {
     public String headCursor(String tenantId) {
         Checks.tenant(options(), tenantId);
         return context.withHandle("reading the head of tenant \"" + tenantId + "\"",
-                (h, sql) -> Cursors.encode(tenantId, Tenants.head(h, sql, tenantId).changeSeq()));
+                (h, sql) -> {
+                    Counters head = Tenants.head(h, sql, tenantId);
+                    return Cursors.encode(tenantId, head, head.changeSeq());
+                });
     }
 }

@@ -3,11 +3,14 @@ package dev.syncmat.jdbi;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.JdbiException;
 
+import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.util.Optional;
 
 /** The per-tenant counter row. */
 final class Tenants {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private Tenants() {
     }
 
@@ -22,7 +25,7 @@ final class Tenants {
             return row.get();
         }
         try {
-            sql.update(h, "tenant_insert").bind("tenant", tenant).execute();
+            sql.update(h, "tenant_insert").bind("tenant", tenant).bind("epoch", newEpoch()).execute();
         } catch (JdbiException e) {
             // H2 only (PostgreSQL's insert ignores conflicts): another transaction created the row first.
             SQLException cause = StoreException.findSqlException(e);
@@ -40,12 +43,28 @@ final class Tenants {
 
     static void update(Handle h, Sql sql, String tenant, Counters counters) {
         sql.update(h, "tenant_update").bind("tenant", tenant).bind("journalSeq", counters.journalSeq())
-                .bind("changeSeq", counters.changeSeq()).execute();
+                .bind("changeSeq", counters.changeSeq()).bind("headOpId", counters.headOpId()).execute();
+    }
+
+    /** The op id at a journal position, if the journal holds one there. */
+    static Optional<String> opIdAt(Handle h, Sql sql, String tenant, long journalSeq) {
+        return sql.query(h, "journal_op_at").bind("tenant", tenant).bind("journalSeq", journalSeq)
+                .mapTo(String.class).findOne();
+    }
+
+    // Never 0, which marks rows created before epochs existed.
+    private static long newEpoch() {
+        long epoch;
+        do {
+            epoch = RANDOM.nextLong();
+        } while (epoch == 0);
+        return epoch;
     }
 
     private static Optional<Counters> select(Handle h, Sql sql, String name, String tenant) {
         return sql.query(h, name).bind("tenant", tenant)
-                .map((rs, ctx) -> new Counters(rs.getLong("journal_seq"), rs.getLong("change_seq")))
+                .map((rs, ctx) -> new Counters(rs.getLong("journal_seq"), rs.getLong("change_seq"), rs.getLong("epoch"),
+                        rs.getString("head_op_id")))
                 .findOne();
     }
 }

@@ -1,6 +1,7 @@
 package dev.syncmat.jdbi;
 
 import dev.syncmat.core.protocol.ConflictRecord;
+import dev.syncmat.core.merge.MaterializedObject;
 import dev.syncmat.core.merge.ObjectState;
 import dev.syncmat.core.op.Op;
 import org.jdbi.v3.core.Handle;
@@ -33,7 +34,10 @@ final class Writes {
     private final RowBatch objectInserts = objectBatch("objects_insert");
     private final RowBatch objectUpdates;
     private final RowBatch tagDeletes = new RowBatch("tags_delete", text("objectId"));
-    private final RowBatch tagInserts = new RowBatch("tags_insert", text("objectId"), text("tag"));
+    private final RowBatch tagInserts = new RowBatch("tags_insert", text("objectId"), text("tag"), int8("changeSeq"));
+    private final RowBatch tagTouches = new RowBatch("tags_touch", text("objectId"), int8("changeSeq"));
+    private final RowBatch scopeExits = new RowBatch("scope_exits_insert", text("scopeKind"), text("scopeValue"),
+            int8("changeSeq"), text("objectId"));
     private final RowBatch conflictDeletes = new RowBatch("conflicts_delete_object", text("objectId"));
     private final RowBatch objectDeletes = new RowBatch("object_delete", text("objectId"));
 
@@ -67,12 +71,23 @@ final class Writes {
      * Queues the write of {@code state}, replacing the row {@code stored} (null for a new object).
      * With {@code rewriteTags}, or when the stored row was unreadable, the object's tag rows are
      * replaced whatever they hold (a rebuild cannot trust them); otherwise only when the winner's
-     * tags changed.
+     * tags changed, and else moved to the new change sequence. When the row as clients saw it had a
+     * type or tags the new state lacks, the exits are recorded for scoped pulls.
      */
     void object(ObjectState state, Rows.StoredObject stored, long changeSeq, boolean rewriteTags) {
         var w = state.winner();
-        ObjectState before = stored == null ? null : stored.state();
+        MaterializedObject before = stored == null ? null : stored.view();
         rewriteTags |= stored != null && !stored.readable();
+        if (before != null) {
+            if (!before.objectType().equals(w.objectType())) {
+                scopeExits.add("type", before.objectType(), changeSeq, state.objectId());
+            }
+            for (String tag : before.tags()) {
+                if (!w.tags().contains(tag)) {
+                    scopeExits.add("tag", tag, changeSeq, state.objectId());
+                }
+            }
+        }
         (stored == null ? objectInserts : objectUpdates).add(state.objectId(), w.objectType(),
                 w.payload() == null ? null : w.payload().json(), w.isDelete(), w.clock().toJson(), state.context().toJson(),
                 w.opId(), StoredForms.timestamp(w.timestamp()), StoredForms.tagsJson(w.tags()), state.headCount(),
@@ -83,8 +98,10 @@ final class Writes {
                 tagDeletes.add(state.objectId());
             }
             for (String tag : state.tags()) {
-                tagInserts.add(state.objectId(), tag);
+                tagInserts.add(state.objectId(), tag, changeSeq);
             }
+        } else if (!oldTags.isEmpty()) {
+            tagTouches.add(state.objectId(), changeSeq);
         }
     }
 
@@ -103,7 +120,7 @@ final class Writes {
     /** Sends everything queued: the journal rows first (a push relies on it), deletes before inserts. */
     void flush() {
         for (RowBatch b : List.of(journal, conflictDeletes, tagDeletes, objectDeletes, conflicts, objectUpdates, objectInserts,
-                tagInserts)) {
+                tagInserts, tagTouches, scopeExits)) {
             b.execute(h, sql, tenant);
         }
     }

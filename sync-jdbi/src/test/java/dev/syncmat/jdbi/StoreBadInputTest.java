@@ -333,7 +333,7 @@ class StoreBadInputTest {
         InvalidCursorException e = rejected(f, InvalidCursorException.class, "sinceCursor",
                 () -> f.store().pull(tenant, PullRequest.since(cursor).withLimit(5)));
         assertThat(e.problem()).as("problem with cursor \"%s\"", cursor).isEqualTo(problem);
-        assertThat(e.code()).isEqualTo("invalid_cursor");
+        assertThat(e.code()).isEqualTo(problem == InvalidCursorException.Problem.EXPIRED ? "cursor_expired" : "invalid_cursor");
         assertThat(e.getMessage()).contains("sinceCursor");
         return e;
     }
@@ -346,7 +346,7 @@ class StoreBadInputTest {
                 good.substring(1), good + "A", "+" + good.substring(1),
                 "\u00e9" + good.substring(1), "x".repeat(10_000),
                 tamper(good, b -> {
-                    b[0] = 2;
+                    b[0] = 3;
                     return b;
                 }),
                 tamper(good, b -> {
@@ -366,15 +366,16 @@ class StoreBadInputTest {
         InvalidCursorException e = badCursor(f, T, ofOther, InvalidCursorException.Problem.OTHER_TENANT);
         assertThat(e.getMessage()).contains("another tenant");
         String mine = f.store().headCursor(T);
+        // The tenant's fingerprint is the last 8 of the cursor's 41 bytes.
         badCursor(f, T, tamper(mine, b -> {
-            b[16] ^= 1;
+            b[40] ^= 1;
             return b;
         }), InvalidCursorException.Problem.OTHER_TENANT);
         badCursor(f, "never-pushed", mine, InvalidCursorException.Problem.OTHER_TENANT);
     }
 
     @StoreTesting.OnBothDatabases
-    void aCursorAheadOfTheHeadIsRejected(TestDatabases.Kind kind) {
+    void aCursorAheadOfTheHeadHasExpired(TestDatabases.Kind kind) {
         StoreTesting.Fixture f = withData(kind);
         // A push that is rolled back hands out a cursor the tenant never reaches, as a restore from
         // an older backup would.
@@ -384,18 +385,19 @@ class StoreBadInputTest {
             throw new IllegalStateException("roll back");
         }));
         assertThat(fromRolledBack[0]).isNotNull();
-        InvalidCursorException e = badCursor(f, T, fromRolledBack[0], InvalidCursorException.Problem.AHEAD_OF_HEAD);
-        assertThat(e.getMessage()).contains("latest change");
+        InvalidCursorException e = badCursor(f, T, fromRolledBack[0], InvalidCursorException.Problem.EXPIRED);
+        assertThat(e.getMessage()).contains("restored to an earlier point").contains("pull from null");
+        assertThat(e.code()).isEqualTo("cursor_expired");
 
         String head = f.store().headCursor(T);
         badCursor(f, T, tamper(head, b -> {
             b[8] += 1;
             return b;
-        }), InvalidCursorException.Problem.AHEAD_OF_HEAD);
+        }), InvalidCursorException.Problem.EXPIRED);
         badCursor(f, T, tamper(head, b -> {
             b[1] = 0x7f;
             return b;
-        }), InvalidCursorException.Problem.AHEAD_OF_HEAD);
+        }), InvalidCursorException.Problem.EXPIRED);
         // The head itself is fine, and so is the start of a tenant without changes.
         assertThat(f.store().pull(T, PullRequest.since(head)).objects()).isEmpty();
         String empty = f.store().headCursor("never-pushed");
@@ -403,6 +405,6 @@ class StoreBadInputTest {
         badCursor(f, "never-pushed", tamper(empty, b -> {
             b[8] = 1;
             return b;
-        }), InvalidCursorException.Problem.AHEAD_OF_HEAD);
+        }), InvalidCursorException.Problem.EXPIRED);
     }
 }

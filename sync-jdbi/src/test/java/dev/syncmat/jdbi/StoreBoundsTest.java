@@ -85,8 +85,13 @@ class StoreBoundsTest {
         List<String> events = new ArrayList<>();
         store.pull(T, new PullRequest(null, null, 5), new PullSink() {
             @Override
-            public void object(MaterializedObject object) {
+            public void object(MaterializedObject object, List<dev.syncmat.core.protocol.CompetingHead> otherHeads) {
                 events.add(object.objectId());
+            }
+
+            @Override
+            public void removed(String objectId) {
+                events.add("removed:" + objectId);
             }
 
             @Override

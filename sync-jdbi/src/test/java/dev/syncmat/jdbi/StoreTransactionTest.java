@@ -59,7 +59,8 @@ class StoreTransactionTest {
         // ...and afterwards none of it is.
         assertThat(f.db().count("app_outbox")).isZero();
         assertThat(f.counts()).containsOnly(Map.entry("sync_conflicts", 0L), Map.entry("sync_journal", 0L),
-                Map.entry("sync_object_tags", 0L), Map.entry("sync_objects", 0L), Map.entry("sync_tenants", 0L));
+                Map.entry("sync_object_tags", 0L), Map.entry("sync_objects", 0L), Map.entry("sync_scope_exits", 0L),
+                Map.entry("sync_tenants", 0L));
         assertThat(f.store().pull(T, PullRequest.initial()).objects()).isEmpty();
         assertThat(f.store().headCursor(T)).isEqualTo(emptyHead);
         // The same ops pushed later are new, not duplicates.
@@ -129,7 +130,8 @@ class StoreTransactionTest {
         });
         assertThat(f.db().count("app_outbox")).isEqualTo(1);
         assertThat(f.counts()).containsOnly(Map.entry("sync_conflicts", 0L), Map.entry("sync_journal", 0L),
-                Map.entry("sync_object_tags", 0L), Map.entry("sync_objects", 0L), Map.entry("sync_tenants", 0L));
+                Map.entry("sync_object_tags", 0L), Map.entry("sync_objects", 0L), Map.entry("sync_scope_exits", 0L),
+                Map.entry("sync_tenants", 0L));
     }
 
     @StoreTesting.OnBothDatabases

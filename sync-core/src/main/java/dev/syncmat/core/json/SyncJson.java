@@ -316,6 +316,14 @@ public final class SyncJson {
 
     /** Writes the object's wire form, with {@code tenantId} first when not null. */
     public void writeObject(JsonGenerator g, MaterializedObject o, String tenantId) throws IOException {
+        writeObject(g, o, tenantId, null);
+    }
+
+    /**
+     * Writes the object's wire form, with {@code tenantId} first when not null and the fields
+     * {@code extra} writes (null for none) after the object's own.
+     */
+    public void writeObject(JsonGenerator g, MaterializedObject o, String tenantId, JsonWriter extra) throws IOException {
         g.writeStartObject();
         if (tenantId != null) {
             g.writeStringField("tenantId", tenantId);
@@ -336,6 +344,9 @@ public final class SyncJson {
         g.writeRawValue(o.context().toJson());
         g.writeStringField("winnerOpId", o.winnerOpId());
         g.writeNumberField("heads", o.heads());
+        if (extra != null) {
+            extra.write(g);
+        }
         g.writeEndObject();
     }
 

@@ -3,9 +3,12 @@ package dev.syncmat.core.protocol;
 import dev.syncmat.core.InvalidInputException;
 
 /**
- * A pull cursor the store refuses: not one it issued, one issued to another tenant, or one ahead
- * of the tenant's head (the database was restored from an older backup, for example). A client
- * that gets one should do a full sync with a null cursor.
+ * A pull cursor the store refuses: not one it issued ({@code invalid_cursor}), one issued to
+ * another tenant ({@code invalid_cursor}), or one the store's history can no longer serve
+ * ({@code cursor_expired}: issued by another database, by this one before a restore to an earlier
+ * point, or below the tenant's retention horizon). A client that gets {@code cursor_expired}
+ * drops what it holds for that scope and pulls again from a null cursor; {@code invalid_cursor}
+ * is a bug in the client.
  */
 public final class InvalidCursorException extends InvalidInputException {
     private static final long serialVersionUID = 1L;
@@ -16,8 +19,11 @@ public final class InvalidCursorException extends InvalidInputException {
         MALFORMED,
         /** Issued for another tenant. */
         OTHER_TENANT,
-        /** Points past the tenant's latest change. */
-        AHEAD_OF_HEAD
+        /**
+         * Issued in a history the store no longer has: another database, this one before a restore
+         * to an earlier point, or below the retention horizon. The client resyncs from null.
+         */
+        EXPIRED
     }
 
     private final Problem problem;
@@ -33,8 +39,9 @@ public final class InvalidCursorException extends InvalidInputException {
         return problem;
     }
 
+    /** {@code cursor_expired} for {@link Problem#EXPIRED}, else {@code invalid_cursor}. */
     @Override
     public String code() {
-        return "invalid_cursor";
+        return problem == Problem.EXPIRED ? "cursor_expired" : "invalid_cursor";
     }
 }

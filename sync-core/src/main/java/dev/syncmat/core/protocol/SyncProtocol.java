@@ -21,15 +21,16 @@ import java.util.Set;
  * <pre>
  * push request:  {"ops":[op, ...]}
  * push response: {"results":[{"opId":..,"outcome":..}],"serverCursor":..}
- * pull request:  {"sinceCursor":..,"scope":{"types":[..],"ids":[..],"tags":[..]},"limit":N}
- * pull response: {"objects":[object, ...],"serverCursor":..,"hasMore":..}
+ * pull request:  {"sinceCursor":..,"scope":{"types":[..],"ids":[..],"tags":[..]},"limit":N,"includeHeads":false}
+ * pull response: {"objects":[object, ...],"removed":[{"objectId":..}, ...],"serverCursor":..,"hasMore":..}
+ *                (with includeHeads, each object carries "otherHeads":[{"opId":..,"deleted":..,"payload":..,"clock":{..}}])
  * </pre>
  * Reading is strict (unknown fields and wrong types are {@link InvalidInputException}s naming the
  * field, e.g. {@code ops[3].clock}); a {@code tenantId} inside an op is ignored, because the
  * tenant comes from the caller's credentials. Writing is deterministic. Immutable and thread-safe.
  */
 public final class SyncProtocol {
-    private static final Set<String> PULL_FIELDS = Set.of("sinceCursor", "scope", "limit");
+    private static final Set<String> PULL_FIELDS = Set.of("sinceCursor", "scope", "limit", "includeHeads");
     private static final Set<String> SCOPE_FIELDS = Set.of("types", "ids", "tags");
 
     private final SyncJson json;
@@ -106,6 +107,14 @@ public final class SyncProtocol {
             }
             limit = l.intValue();
         }
+        boolean includeHeads = false;
+        JsonNode ih = root.get("includeHeads");
+        if (ih != null && !ih.isNull()) {
+            if (!ih.isBoolean()) {
+                throw new InvalidInputException("includeHeads", "includeHeads must be true or false, but was " + ih);
+            }
+            includeHeads = ih.booleanValue();
+        }
         Scope scope = Scope.all();
         JsonNode s = root.get("scope");
         if (s != null && !s.isNull()) {
@@ -115,7 +124,7 @@ public final class SyncProtocol {
             checkFields(s, SCOPE_FIELDS, "scope.", "a scope");
             scope = new Scope(strings(s, "types"), strings(s, "ids"), strings(s, "tags"));
         }
-        return new PullRequest(cursor, scope, limit);
+        return new PullRequest(cursor, scope, limit, includeHeads);
     }
 
     private static void checkFields(JsonNode node, Set<String> known, String path, String what) {
@@ -256,17 +265,40 @@ public final class SyncProtocol {
     /** Writes the pull response body. */
     public void write(JsonGenerator g, PullResponse response) throws IOException {
         PullSink writer = pullWriter(g);
-        response.objects().forEach(writer::object);
+        for (MaterializedObject o : response.objects()) {
+            writer.object(o, response.otherHeads().get(o.objectId()));
+        }
+        response.removed().forEach(writer::removed);
         writer.end(response.serverCursor(), response.hasMore());
     }
 
     /**
+     * Writes one competing head: {@code {"opId":..,"deleted":..,"payload":..,"clock":{..}}}.
+     */
+    public void write(JsonGenerator g, CompetingHead head) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("opId", head.opId());
+        g.writeBooleanField("deleted", head.deleted());
+        g.writeFieldName("payload");
+        if (head.payload() == null) {
+            g.writeNull();
+        } else {
+            g.writeRawValue(head.payload().json());
+        }
+        g.writeFieldName("clock");
+        g.writeRawValue(head.clock().toJson());
+        g.writeEndObject();
+    }
+
+    /**
      * A sink that writes the pull response body to {@code g} as a store streams the page into it,
-     * object by object, so the body is never held whole. {@link java.io.UncheckedIOException}
+     * object by object, so the body is never held whole (the ids of removed objects, which come
+     * after the objects in the body, are kept until the end). {@link java.io.UncheckedIOException}
      * when {@code g} fails. Not thread-safe.
      */
     public PullSink pullWriter(JsonGenerator g) {
         return new PullSink() {
+            private final List<String> removed = new ArrayList<>();
             private boolean started;
 
             private void start() throws IOException {
@@ -278,19 +310,37 @@ public final class SyncProtocol {
             }
 
             @Override
-            public void object(MaterializedObject object) {
+            public void object(MaterializedObject object, List<CompetingHead> otherHeads) {
                 try {
                     start();
-                    json.writeObject(g, object, null);
+                    json.writeObject(g, object, null, otherHeads == null ? null : w -> {
+                        w.writeArrayFieldStart("otherHeads");
+                        for (CompetingHead head : otherHeads) {
+                            write(w, head);
+                        }
+                        w.writeEndArray();
+                    });
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
             }
 
             @Override
+            public void removed(String objectId) {
+                removed.add(objectId);
+            }
+
+            @Override
             public void end(String serverCursor, boolean hasMore) {
                 try {
                     start();
+                    g.writeEndArray();
+                    g.writeArrayFieldStart("removed");
+                    for (String id : removed) {
+                        g.writeStartObject();
+                        g.writeStringField("objectId", id);
+                        g.writeEndObject();
+                    }
                     g.writeEndArray();
                     g.writeStringField("serverCursor", serverCursor);
                     g.writeBooleanField("hasMore", hasMore);

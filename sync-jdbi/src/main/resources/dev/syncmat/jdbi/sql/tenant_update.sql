@@ -1,3 +1,3 @@
 UPDATE <s>sync_tenants
-SET journal_seq = :journalSeq, change_seq = :changeSeq
+SET journal_seq = :journalSeq, change_seq = :changeSeq, head_op_id = :headOpId
 WHERE tenant_id = :tenant

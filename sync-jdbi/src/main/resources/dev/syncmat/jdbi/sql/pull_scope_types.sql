@@ -1,1 +1,0 @@
-  AND o.object_type = ANY(:types)
