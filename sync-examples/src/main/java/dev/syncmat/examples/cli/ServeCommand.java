@@ -2,6 +2,7 @@ package dev.syncmat.examples.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.syncmat.core.json.SyncJson;
+import dev.syncmat.examples.http.ServiceOptions;
 import dev.syncmat.examples.http.SyncHttpService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -75,8 +76,8 @@ final class ServeCommand implements Callable<Integer> {
         db.password = password;
         db.schema = schema;
         try (DbOptions.Opened opened = db.open(threads);
-             SyncHttpService service = SyncHttpService.start(opened.store(), tenants, new InetSocketAddress(bind, port),
-                     maxBodyBytes, threads)) {
+             SyncHttpService service = SyncHttpService.start(opened.store(), tenants, ServiceOptions.builder()
+                     .address(new InetSocketAddress(bind, port)).maxBodyBytes(maxBodyBytes).threads(threads).build())) {
             err.println("serving " + tenants.size() + " token(s) on http://" + bind + ":" + service.port()
                     + "/api/sync/v2/ with " + url);
             err.flush();
