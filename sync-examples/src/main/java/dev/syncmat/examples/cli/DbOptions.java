@@ -8,6 +8,8 @@ import dev.syncmat.jdbi.SyncStoreBuilder;
 import org.jdbi.v3.core.Jdbi;
 import picocli.CommandLine.Option;
 
+import java.util.function.Function;
+
 /** The database options shared by the commands that use the store. */
 final class DbOptions {
     @Option(names = "--db", required = true, paramLabel = "JDBC_URL",
@@ -20,8 +22,15 @@ final class DbOptions {
     @Option(names = "--user", paramLabel = "USER", description = "Database user.")
     String user;
 
-    @Option(names = "--password", paramLabel = "PASSWORD", description = "Database password.")
+    @Option(names = "--password", paramLabel = "PASSWORD",
+            description = "Database password (visible to other users of the machine; prefer --password-env).")
     String password;
+
+    @Option(names = "--password-env", paramLabel = "NAME", description = "Read the database password from environment variable NAME.")
+    String passwordEnv;
+
+    /** Where {@code --password-env} looks; tests replace it. */
+    Function<String, String> environment = System::getenv;
 
     @Option(names = "--schema", paramLabel = "SCHEMA", description = "Schema holding the sync tables (default: the connection's).")
     String schema;
@@ -53,25 +62,55 @@ final class DbOptions {
         return open(poolSize, Tables.MIGRATE);
     }
 
-    /** Opens a small pool and builds the store, doing {@code tables} about the tables. */
-    Opened open(int poolSize, Tables tables) {
+    /**
+     * The password: {@code --password}, or the variable {@code --password-env} names, or null.
+     *
+     * @throws UsageException when both are given, or the variable is not set
+     */
+    String password() {
+        if (passwordEnv == null) {
+            return password;
+        }
+        if (password != null) {
+            throw new UsageException("give --password or --password-env, not both");
+        }
+        String value = environment.apply(passwordEnv);
+        if (value == null) {
+            throw new UsageException("--password-env: environment variable " + passwordEnv + " is not set");
+        }
+        return value;
+    }
+
+    /** The URL as it may be printed, without its password. */
+    String printableUrl() {
+        return Redaction.jdbcUrl(url);
+    }
+
+    /** A pool of at most {@code size} connections named {@code name}; it connects lazily. */
+    HikariDataSource pool(int size, String name) {
         if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("--db must be an H2 (jdbc:h2:...) or PostgreSQL (jdbc:postgresql:...) URL");
         }
+        String secret = password();
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         if (user != null) {
             config.setUsername(user);
         }
-        if (password != null) {
-            config.setPassword(password);
+        if (secret != null) {
+            config.setPassword(secret);
         }
-        config.setMaximumPoolSize(poolSize);
-        config.setPoolName("sync-cli");
+        config.setMaximumPoolSize(size);
+        config.setPoolName(name);
         config.setInitializationFailTimeout(-1);
         // An unreachable database is reported within seconds, with its cause, rather than after 30.
         config.setConnectionTimeout(5_000);
-        HikariDataSource ds = new HikariDataSource(config);
+        return new HikariDataSource(config);
+    }
+
+    /** Opens a small pool and builds the store, doing {@code tables} about the tables. */
+    Opened open(int poolSize, Tables tables) {
+        HikariDataSource ds = pool(poolSize, "sync-cli");
         try {
             Jdbi jdbi = Jdbi.create(ds);
             SyncStoreBuilder builder = SyncStore.builder(jdbi);
@@ -85,7 +124,7 @@ final class DbOptions {
             if (tables == Tables.MIGRATE) {
                 store.migrate();
             } else if (tables == Tables.REQUIRE && store.schemaVersion() < SyncStore.latestSchemaVersion()) {
-                throw new IllegalStateException("no sync tables (or an older version of them) in " + url
+                throw new IllegalStateException("no sync tables (or an older version of them) in " + printableUrl()
                         + (schema == null ? "" : " schema " + schema) + "; create them with: sync-cli migrate --db ...");
             }
             return new Opened(ds, jdbi, store);

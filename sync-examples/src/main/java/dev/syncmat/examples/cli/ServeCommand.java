@@ -2,6 +2,8 @@ package dev.syncmat.examples.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.syncmat.core.json.SyncJson;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.syncmat.examples.http.ServiceOptions;
 import dev.syncmat.examples.http.SyncHttpService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -23,10 +26,11 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code serve --db URL --port P --tokens FILE}: the example HTTP sync service. The tokens file is
- * a JSON object mapping bearer token to tenant id.
+ * a JSON object mapping bearer token to tenant id. Runs until the JVM is asked to stop (or the
+ * thread running it is interrupted); the startup line on stderr never shows the database password.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Run the example HTTP sync service (POST /api/sync/v2/push and /pull).")
+        description = "Run the example HTTP sync service (POST /api/sync/v2/push and /pull, GET /health).")
 final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -38,8 +42,12 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--user", paramLabel = "USER", description = "Database user.")
     String user;
 
-    @Option(names = "--password", paramLabel = "PASSWORD", description = "Database password.")
+    @Option(names = "--password", paramLabel = "PASSWORD",
+            description = "Database password (visible to other users of the machine; prefer --password-env).")
     String password;
+
+    @Option(names = "--password-env", paramLabel = "NAME", description = "Read the database password from environment variable NAME.")
+    String passwordEnv;
 
     @Option(names = "--schema", paramLabel = "SCHEMA", description = "Schema holding the sync tables.")
     String schema;
@@ -53,14 +61,36 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--tokens", required = true, paramLabel = "FILE", description = "JSON object: bearer token -> tenant id.")
     Path tokens;
 
-    @Option(names = "--max-body-bytes", defaultValue = "16777216", paramLabel = "N", description = "Largest request body (default 16 MiB).")
+    @Option(names = "--max-body-bytes", defaultValue = "16777216", paramLabel = "N",
+            description = "Largest request body; a longer one gets 413 as soon as it passes this (default 16 MiB).")
     int maxBodyBytes;
 
-    @Option(names = "--threads", defaultValue = "16", paramLabel = "N", description = "Request threads and pool size (default 16).")
+    @Option(names = "--threads", defaultValue = "16", paramLabel = "N",
+            description = "Threads running store calls, and the store's pool size (default 16, at least 2).")
     int threads;
 
+    @Option(names = "--queue", defaultValue = "64", paramLabel = "N",
+            description = "Store calls that may wait for a thread; past it 503 overloaded (default 64).")
+    int queue;
+
+    @Option(names = "--tenant-concurrency", paramLabel = "N",
+            description = "Requests of one tenant in progress at once; past it 503 tenant_busy (default 4, at most threads - 1).")
+    Integer tenantConcurrency;
+
+    @Option(names = "--idle-timeout", defaultValue = "30s", paramLabel = "D",
+            description = "Close a connection that sends or reads nothing for this long, like 30s or 2m (default 30s).")
+    String idleTimeout;
+
+    @Option(names = "--max-connections", defaultValue = "1024", paramLabel = "N",
+            description = "Open connections; past it new ones wait to be accepted (default 1024).")
+    int maxConnections;
+
+    @Option(names = "--health-timeout", defaultValue = "1s", paramLabel = "D",
+            description = "How long GET /health waits for SELECT 1 on its own connection before answering 503 (default 1s).")
+    String healthTimeout;
+
     @Override
-    public Integer call() throws IOException, InterruptedException {
+    public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         Map<String, String> tenants;
         try {
@@ -69,22 +99,73 @@ final class ServeCommand implements Callable<Integer> {
             err.println("error: --tokens: " + e.getMessage());
             return SyncCli.EXIT_INVALID_INPUT;
         }
+        Duration idle = SoakCommand.parseDuration(idleTimeout);
+        Duration healthWait = SoakCommand.parseDuration(healthTimeout);
+        if (idle == null || healthWait == null) {
+            err.println("error: " + (idle == null ? "--idle-timeout" : "--health-timeout")
+                    + " must be a duration like 30s, 2m or PT30S, but was \""
+                    + (idle == null ? idleTimeout : healthTimeout) + "\"");
+            return SyncCli.EXIT_USAGE;
+        }
         DbOptions db = new DbOptions();
         db.url = url;
         db.user = user;
         db.password = password;
+        db.passwordEnv = passwordEnv;
         db.schema = schema;
+        ServiceOptions.Builder limits = ServiceOptions.builder().address(new InetSocketAddress(bind, port)).idleTimeout(idle)
+                .maxBodyBytes(maxBodyBytes).threads(threads).queue(queue).maxConnections(maxConnections).healthTimeout(healthWait);
+        if (tenantConcurrency != null) {
+            limits.tenantConcurrency(tenantConcurrency);
+        }
+        ServiceOptions checked;
+        try {
+            // Checked before the database is opened.
+            checked = limits.build();
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return SyncCli.EXIT_USAGE;
+        }
+        // The health check has a connection of its own, so that it never waits behind tenant work.
         try (DbOptions.Opened opened = db.open(threads);
-             SyncHttpService service = SyncHttpService.start(opened.store(), tenants, new InetSocketAddress(bind, port),
-                     maxBodyBytes, threads)) {
+             HikariDataSource healthPool = healthPool(db, healthWait);
+             SyncHttpService service = SyncHttpService.start(opened.store(), tenants,
+                     limits.healthDataSource(healthPool).build())) {
             err.println("serving " + tenants.size() + " token(s) on http://" + bind + ":" + service.port()
-                    + "/api/sync/v2/ with " + url);
+                    + "/api/sync/v2/ with " + db.printableUrl());
+            err.println("limits: " + threads + " store threads, queue " + queue + ", " + checked.tenantConcurrency()
+                    + " requests per tenant, idle timeout " + idleTimeout.trim() + ", body cap " + maxBodyBytes + " bytes, "
+                    + maxConnections + " connections, health timeout " + healthTimeout.trim());
             err.flush();
-            CountDownLatch stop = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-            stop.await();
+            awaitStop();
         }
         return 0;
+    }
+
+    private static HikariDataSource healthPool(DbOptions db, Duration wait) {
+        HikariDataSource pool = db.pool(1, "sync-health");
+        // Hikari's floor is 250 ms; an answer later than the health timeout is a failure anyway.
+        pool.setConnectionTimeout(Math.max(250, wait.toMillis()));
+        pool.setValidationTimeout(Math.max(250, wait.toMillis()));
+        return pool;
+    }
+
+    /** Until the JVM shuts down or this thread is interrupted. */
+    private static void awaitStop() {
+        CountDownLatch stop = new CountDownLatch(1);
+        Thread hook = new Thread(stop::countDown, "sync-serve-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            stop.await();
+        } catch (InterruptedException e) {
+            // Asked to stop; the service closes on the way out.
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running already
+            }
+        }
     }
 
     static Map<String, String> readTokens(Path file) throws IOException {

@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 public final class SyncCli {
     /** Exit code for invalid input data (a bad op, a bad cursor). */
     static final int EXIT_INVALID_INPUT = 1;
+    /** Exit code for a command line that cannot work as given (picocli's own usage errors too). */
+    static final int EXIT_USAGE = 2;
     /** Exit code for a database or environment failure. */
     static final int EXIT_FAILURE = 3;
     /**
@@ -37,7 +39,7 @@ public final class SyncCli {
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("error: " + ex.getMessage());
-            return EXIT_FAILURE;
+            return ex instanceof UsageException ? EXIT_USAGE : EXIT_FAILURE;
         });
         int code = cl.execute(args);
         out.flush();

@@ -4,6 +4,7 @@ import dev.syncmat.core.json.SyncJson;
 import dev.syncmat.core.merge.MaterializedObject;
 import dev.syncmat.core.merge.Materializer;
 import dev.syncmat.core.op.Op;
+import dev.syncmat.examples.http.ServiceOptions;
 import dev.syncmat.examples.http.SyncHttpService;
 import dev.syncmat.core.protocol.ConflictQuery;
 import dev.syncmat.core.protocol.ConflictRecord;
@@ -71,7 +72,7 @@ public final class Demo {
         store.migrate();
         List<Op> allOps = new ArrayList<>();
         try (AutoCloseable closePool = pool::dispose; SyncHttpService service = SyncHttpService.start(store, Map.of(TOKEN, TENANT),
-                new InetSocketAddress("127.0.0.1", 0), 1 << 20, 4)) {
+                ServiceOptions.builder().address(new InetSocketAddress("127.0.0.1", 0)).maxBodyBytes(1 << 20).threads(4).build())) {
             URI base = URI.create("http://127.0.0.1:" + service.port() + "/api/sync/v2/");
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             List<SyncClient> all = new ArrayList<>();

@@ -1,113 +1,146 @@
 package dev.syncmat.examples.http;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import dev.syncmat.core.InvalidInputException;
 import dev.syncmat.core.json.SyncJson;
-import dev.syncmat.core.protocol.HistoryEntry;
-import dev.syncmat.core.protocol.PullRequest;
-import dev.syncmat.jdbi.StoreException;
 import dev.syncmat.core.protocol.SyncProtocol;
 import dev.syncmat.jdbi.SyncStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
-import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The v2 sync endpoints over HTTP:
+ * The v2 sync endpoints over HTTP, on Jetty:
  * <ul>
  *   <li>{@code POST /api/sync/v2/push} {@code {"ops":[...]}} -> {@code {"results":[..],"serverCursor":..}}</li>
  *   <li>{@code POST /api/sync/v2/pull} {@code {"sinceCursor":..,"scope":{..},"limit":N}} ->
  *       {@code {"objects":[..],"serverCursor":..,"hasMore":..}}</li>
  *   <li>{@code GET /api/sync/v2/objects/{id}/history} -> {@code {"objectId":..,"entries":[..]}}</li>
- *   <li>{@code GET /health} -> {@code {"status":"ok"}}</li>
+ *   <li>{@code GET /health} -> {@code {"status":"ok"}}, or 503 {@code {"status":"unavailable",..}}
+ *       when the health data source of the {@link ServiceOptions} does not answer {@code SELECT 1}
+ *       in time</li>
  * </ul>
  * The tenant comes from {@code Authorization: Bearer <token>} looked up in a token map, never
- * from the body. Errors are {@code {"error":{"code":..,"message":..,"field":..}}}: 400 for bad
- * input, 401 without a known token, 404/405 for unknown routes, 413 for a body over the limit, 503
- * when the database fails in a retryable way, 500 otherwise. Nothing is written on any error.
+ * from the body.
+ *
+ * <p>Errors are {@code {"error":{"code":..,"message":..,"field":..}}}, also those the HTTP layer
+ * raises by itself: 400 for bad input and for requests that cannot be parsed (bad escapes in the
+ * path, a bad Content-Length or chunk size), 401 without a known token, 404/405 for unknown routes,
+ * 408 for a body that stops arriving, 413 for a body over the cap, 414/431 for a URI or headers over
+ * Jetty's limits, 503 with {@code Retry-After} when the service is at a bound ({@code overloaded},
+ * {@code tenant_busy}) or the database fails in a retryable way ({@code store_unavailable}), 500
+ * otherwise. Nothing is stored on any error. An answer already under way when a failure strikes
+ * (a streamed history) is cut instead, which the client sees as a closed connection.
+ *
+ * <p>Bounds, all in {@link ServiceOptions}: connections idle longer than the idle timeout are
+ * closed, and no thread waits for a slow client (Jetty parses headers on its selector, bodies are
+ * read by demand callbacks); store calls run on {@code threads} threads with {@code queue} places
+ * to wait; one tenant has at most {@code tenantConcurrency} requests in progress, fewer than the
+ * threads; {@code /health} runs on a thread and a data source of its own. Every request ends with
+ * an answer or a closed connection, whatever is thrown, an {@link Error} included; 500 and 503
+ * answers are logged with the path and the tenant.
+ *
+ * <p>Thread-safe. {@link #close()} stops it.
  */
 public final class SyncHttpService implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(SyncHttpService.class);
-    private static final String PREFIX = "/api/sync/v2/";
-    private static final long DRAIN_LIMIT = 64L * 1024 * 1024;
+    private static final long DRAIN_MILLIS = 2000;
 
-    private final SyncStore store;
-    private final Map<String, String> tenantsByToken;
-    private final SyncProtocol protocol;
-    private final SyncJson json;
-    private final int maxBodyBytes;
-    private final HttpServer server;
-    private final ExecutorService executor;
-    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Server server;
+    private final ServerConnector connector;
+    private final SyncHandler handler;
+    private final ThreadPoolExecutor storeExecutor;
+    private final HealthCheck health;
 
-    static {
-        // Small JSON responses otherwise wait for delayed ACKs (Nagle): about 40 ms per request.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
+    private SyncHttpService(SyncStore store, Map<String, String> tenantsByToken, ServiceOptions options) {
+        SyncJson json = SyncJson.withLimits(store.options().limits());
+        this.storeExecutor = storeExecutor(options);
+        this.health = options.health().map(ds -> new HealthCheck(ds, options.healthTimeout())).orElse(null);
+        this.handler = new SyncHandler(store, SyncProtocol.of(json), tenantsByToken,
+                new TenantPermits(new HashSet<>(tenantsByToken.values()), options.tenantConcurrency()), storeExecutor, health,
+                options.maxBodyBytes());
+
+        // Jetty's own threads only parse, route and hand over; they never wait for a client or the store.
+        QueuedThreadPool jettyThreads = new QueuedThreadPool(32, 4);
+        jettyThreads.setName("sync-http");
+        jettyThreads.setDaemon(true);
+        this.server = new Server(jettyThreads);
+
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        // Routes match the raw path and the history route decodes its id itself, so encoded
+        // slashes, dots and percent signs in an object id are data, not path syntax.
+        http.setUriCompliance(UriCompliance.DEFAULT.with("syncmat",
+                UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_SEGMENT,
+                UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING, UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT,
+                UriCompliance.Violation.SUSPICIOUS_PATH_CHARACTERS));
+        this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(options.address().getHostString());
+        connector.setPort(options.address().getPort());
+        connector.setIdleTimeout(options.idleTimeout().toMillis());
+        server.addConnector(connector);
+        server.addBean(new NetworkConnectionLimit(options.maxConnections(), connector));
+        server.setErrorHandler(new JsonErrorHandler());
+        server.setHandler(handler);
     }
 
-    private SyncHttpService(SyncStore store, Map<String, String> tenantsByToken, InetSocketAddress address,
-                            int maxBodyBytes, int threads) throws IOException {
-        this.store = store;
-        this.tenantsByToken = Map.copyOf(tenantsByToken);
-        this.json = SyncJson.withLimits(store.options().limits());
-        this.protocol = SyncProtocol.of(json);
-        this.maxBodyBytes = maxBodyBytes;
-        this.server = HttpServer.create(address, 128);
-        this.executor = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "sync-http");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
+    private static ThreadPoolExecutor storeExecutor(ServiceOptions options) {
+        AtomicInteger n = new AtomicInteger();
+        // A full queue rejects at once (AbortPolicy): the client gets 503 instead of waiting unseen.
+        return new ThreadPoolExecutor(options.threads(), options.threads(), 0, TimeUnit.MILLISECONDS,
+                options.queue() == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(options.queue()), r -> {
+                    Thread t = new Thread(r, "sync-store-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     /**
      * Starts a service.
      *
-     * @param store          the store to serve
+     * @param store          the store to serve; its pool should have at least {@code options.threads()} connections
      * @param tenantsByToken bearer token -> tenant id
-     * @param address        where to listen (port 0 for any free port)
-     * @param maxBodyBytes   largest request body accepted; larger ones get 413
-     * @param threads        request threads (and at most as many database connections in use)
+     * @param options        where to listen and the limits ({@link ServiceOptions#defaults()} for the defaults)
+     * @throws IOException if the address cannot be bound
      */
-    public static SyncHttpService start(SyncStore store, Map<String, String> tenantsByToken, InetSocketAddress address,
-                                        int maxBodyBytes, int threads) throws IOException {
-        SyncHttpService service = new SyncHttpService(store, tenantsByToken, address, maxBodyBytes, threads);
-        service.server.start();
+    public static SyncHttpService start(SyncStore store, Map<String, String> tenantsByToken, ServiceOptions options)
+            throws IOException {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(options, "options");
+        SyncHttpService service = new SyncHttpService(store, tenantsByToken, options);
+        try {
+            service.server.start();
+        } catch (Exception e) {
+            service.close();
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException("could not start the HTTP server: " + e.getMessage(), e);
+        }
         return service;
     }
 
     /** The port the service listens on. */
     public int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
-    /** Lets running requests finish (up to 2 s), then stops. */
+    /** Lets requests in progress finish (up to 2 s), then stops; idempotent. */
     @Override
     public void close() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS);
+        while (handler.inFlight() > 0 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
@@ -115,207 +148,22 @@ public final class SyncHttpService implements AutoCloseable {
                 break;
             }
         }
-        // The JDK server's own grace period also waits for idle keep-alive connections; requests
-        // have already finished, so stop at once.
-        server.stop(0);
-        executor.shutdown();
         try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
+            server.stop();
+        } catch (Exception e) {
+            Exchange.LOG.warn("stopping the HTTP server: {}", e.toString());
+        }
+        storeExecutor.shutdown();
+        try {
+            if (!storeExecutor.awaitTermination(5, TimeUnit.SECONDS)) {
+                storeExecutor.shutdownNow();
+            }
         } catch (InterruptedException e) {
+            storeExecutor.shutdownNow();
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** A response to send. */
-    private record Reply(int status, String body) {
-    }
-
-    /** An error that maps to an HTTP status and an error body. */
-    private static final class HttpError extends Exception {
-        private static final long serialVersionUID = 1L;
-        final int status;
-        final String code;
-        final String field;
-
-        HttpError(int status, String code, String message, String field) {
-            super(message);
-            this.status = status;
-            this.code = code;
-            this.field = field;
+        if (health != null) {
+            health.close();
         }
-    }
-
-    private void handle(HttpExchange exchange) {
-        inFlight.incrementAndGet();
-        try {
-            respond(exchange);
-        } finally {
-            inFlight.decrementAndGet();
-        }
-    }
-
-    private void respond(HttpExchange exchange) {
-        Reply reply;
-        try {
-            reply = route(exchange);
-        } catch (HttpError e) {
-            reply = error(e.status, e.code, e.getMessage(), e.field);
-        } catch (InvalidInputException e) {
-            reply = error(400, e.code(), e.getMessage(), e.field());
-        } catch (StoreException e) {
-            LOG.warn("database failure: {}", e.getMessage());
-            reply = error(e.isRetryable() ? 503 : 500, "store_unavailable",
-                    e.isRetryable() ? "the database is unavailable, retry later" : "database failure", null);
-        } catch (RuntimeException | IOException e) {
-            LOG.error("unexpected failure", e);
-            reply = error(500, "internal", "internal error", null);
-        }
-        try {
-            if (reply.status() == 401) {
-                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-            }
-            byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-            exchange.sendResponseHeaders(reply.status(), bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        } catch (IOException e) {
-            LOG.debug("client went away: {}", e.getMessage());
-        } finally {
-            exchange.close();
-        }
-    }
-
-    private Reply route(HttpExchange exchange) throws HttpError, IOException {
-        String path = exchange.getRequestURI().getRawPath();
-        String method = exchange.getRequestMethod();
-        if (path.equals("/health")) {
-            requireMethod(method, "GET");
-            return new Reply(200, "{\"status\":\"ok\"}");
-        }
-        if (!path.startsWith(PREFIX)) {
-            throw new HttpError(404, "not_found", "no such endpoint: " + path, null);
-        }
-        String rest = path.substring(PREFIX.length());
-        if (rest.equals("push")) {
-            requireMethod(method, "POST");
-            String tenant = tenant(exchange);
-            String body = body(exchange);
-            return new Reply(200, protocol.write(store.push(tenant, protocol.readPushRequest(body))));
-        }
-        if (rest.equals("pull")) {
-            requireMethod(method, "POST");
-            String tenant = tenant(exchange);
-            PullRequest request = protocol.readPullRequest(body(exchange));
-            return new Reply(200, protocol.write(store.pull(tenant, request)));
-        }
-        if (rest.startsWith("objects/") && rest.endsWith("/history")) {
-            requireMethod(method, "GET");
-            String tenant = tenant(exchange);
-            String rawId = rest.substring("objects/".length(), rest.length() - "/history".length());
-            if (rawId.isEmpty() || rawId.contains("/")) {
-                throw new HttpError(404, "not_found", "no such endpoint: " + path, null);
-            }
-            String objectId = URLDecoder.decode(rawId.replace("+", "%2B"), StandardCharsets.UTF_8);
-            List<HistoryEntry> entries = store.history(tenant, objectId);
-            return new Reply(200, SyncJson.write(g -> writeHistory(g, objectId, entries)));
-        }
-        throw new HttpError(404, "not_found", "no such endpoint: " + path, null);
-    }
-
-    private void writeHistory(JsonGenerator g, String objectId, List<HistoryEntry> entries) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("objectId", objectId);
-        g.writeArrayFieldStart("entries");
-        for (HistoryEntry e : entries) {
-            protocol.write(g, e);
-        }
-        g.writeEndArray();
-        g.writeEndObject();
-    }
-
-    private static void requireMethod(String actual, String expected) throws HttpError {
-        if (!actual.equals(expected)) {
-            throw new HttpError(405, "method_not_allowed", "use " + expected + ", not " + actual, null);
-        }
-    }
-
-    private String tenant(HttpExchange exchange) throws HttpError {
-        String header = exchange.getRequestHeaders().getFirst("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new HttpError(401, "unauthorized", "missing bearer token", null);
-        }
-        String tenant = tenantsByToken.get(header.substring(7).trim());
-        if (tenant == null) {
-            throw new HttpError(401, "unauthorized", "unknown bearer token", null);
-        }
-        return tenant;
-    }
-
-    /** Reads the body as strict UTF-8, refusing more than the limit before reading it all. */
-    private String body(HttpExchange exchange) throws HttpError, IOException {
-        String length = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (length != null) {
-            try {
-                if (Long.parseLong(length.trim()) > maxBodyBytes) {
-                    drain(exchange);
-                    throw tooLarge();
-                }
-            } catch (NumberFormatException e) {
-                throw new HttpError(400, "invalid_input", "Content-Length is not a number", null);
-            }
-        }
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        byte[] chunk = new byte[8192];
-        try (InputStream in = exchange.getRequestBody()) {
-            int n;
-            while ((n = in.read(chunk)) > 0) {
-                if (buffer.size() + n > maxBodyBytes) {
-                    drain(exchange);
-                    throw tooLarge();
-                }
-                buffer.write(chunk, 0, n);
-            }
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(buffer.toByteArray())).toString();
-        } catch (CharacterCodingException e) {
-            throw new HttpError(400, "invalid_input", "body is not valid UTF-8", "body");
-        }
-    }
-
-    /**
-     * Reads and discards the rest of an oversized body (up to {@value #DRAIN_LIMIT} bytes) so the
-     * client, still sending, gets the 413 instead of a connection reset; beyond that the server
-     * closes the connection.
-     */
-    private static void drain(HttpExchange exchange) throws IOException {
-        InputStream in = exchange.getRequestBody();
-        byte[] chunk = new byte[65536];
-        long drained = 0;
-        int n;
-        while (drained < DRAIN_LIMIT && (n = in.read(chunk)) > 0) {
-            drained += n;
-        }
-    }
-
-    private HttpError tooLarge() {
-        return new HttpError(413, "body_too_large", "request body is larger than " + maxBodyBytes + " bytes", "body");
-    }
-
-    private static Reply error(int status, String code, String message, String field) {
-        return new Reply(status, SyncJson.write(g -> {
-            g.writeStartObject();
-            g.writeObjectFieldStart("error");
-            g.writeStringField("code", code);
-            g.writeStringField("message", message);
-            if (field != null) {
-                g.writeStringField("field", field);
-            }
-            g.writeEndObject();
-            g.writeEndObject();
-        }));
     }
 }

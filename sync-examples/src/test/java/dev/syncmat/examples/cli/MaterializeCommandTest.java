@@ -145,9 +145,9 @@ class MaterializeCommandTest {
     }
 
     @Test
-    void missingFileIsAnError() {
+    void aMissingFileIsAnEnvironmentFailure() {
         CliRunner.Result r = CliRunner.run("materialize", "--input", dir.resolve("nope.jsonl").toString());
-        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.exitCode()).isEqualTo(3);
         assertThat(r.err()).contains("no such file");
     }
 }

@@ -1,0 +1,189 @@
+package dev.syncmat.examples.http;
+
+import dev.syncmat.core.InvalidInputException;
+import dev.syncmat.jdbi.StoreException;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One request from its arrival to its answer, as it passes from Jetty's threads to a store thread
+ * and back. It owns the rule that every request ends exactly once: {@link #succeed}, {@link #fail}
+ * or {@link #abort} completes Jetty's callback and gives back the tenant's permit, whatever was
+ * thrown, an {@link Error} included. Used by one thread at a time (each hands it on to the next);
+ * the end is guarded against a second call.
+ */
+final class Exchange {
+    static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
+
+    final Request request;
+    final Response response;
+    private final Callback callback;
+    private final Runnable onEnd;
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private final AtomicBoolean released = new AtomicBoolean();
+    private volatile String tenant;
+    private volatile Runnable releasePermit;
+    private volatile boolean bodyRead;
+
+    Exchange(Request request, Response response, Callback callback, Runnable onEnd) {
+        this.request = request;
+        this.response = response;
+        this.callback = callback;
+        this.onEnd = onEnd;
+    }
+
+    /** The raw (still percent-encoded) path. */
+    String path() {
+        String path = request.getHttpURI().getPath();
+        return path == null ? "" : path;
+    }
+
+    /** The tenant the request acts for, once authenticated (for the log). */
+    void tenant(String value) {
+        this.tenant = value;
+    }
+
+    /** The request holds one of its tenant's permits, which {@code release} gives back. */
+    void holdPermit(Runnable release) {
+        this.releasePermit = release;
+    }
+
+    /**
+     * Gives back the tenant's permit (once; the end does it too). Called just before the last
+     * bytes of an answer go out, so that a client that sends its next request as soon as it has
+     * read this answer finds the permit free.
+     */
+    void releasePermit() {
+        Runnable release = releasePermit;
+        if (release != null && released.compareAndSet(false, true)) {
+            release.run();
+        }
+    }
+
+    /** The request body has been read to its end. */
+    void bodyRead() {
+        this.bodyRead = true;
+    }
+
+    /** The answer has been sent in full. */
+    void succeed() {
+        if (end()) {
+            callback.succeeded();
+        }
+    }
+
+    /**
+     * Answers with the error {@code failure} maps to, in the JSON form, and logs 5xx answers. When
+     * part of the answer has been sent already, the response is cut instead.
+     */
+    void fail(Throwable failure) {
+        Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (ended.get()) {
+            LOG.debug("failure after the end of {} {}", request.getMethod(), path(), t);
+            return;
+        }
+        if (t instanceof UncheckedIOException u) {
+            t = u.getCause();
+        }
+        if (t instanceof IOException) {
+            // Reading the body or writing the answer failed: the client went away or stopped reading.
+            LOG.debug("{} {} tenant {}: client went away: {}", request.getMethod(), path(), tenant, t.toString());
+            abort(t);
+            return;
+        }
+        HttpError error = toHttpError(t);
+        if (error.status >= 500) {
+            if (error.status == 500) {
+                LOG.error("500 {} {} tenant {}: {}", request.getMethod(), path(), tenant, t.toString(), t);
+            } else {
+                LOG.warn("503 {} {} tenant {}: {}: {}", request.getMethod(), path(), tenant, error.code,
+                        t instanceof StoreException ? t.getMessage() : error.getMessage());
+            }
+        }
+        if (response.isCommitted()) {
+            abort(t);
+            return;
+        }
+        try {
+            response.reset();
+            send(error);
+        } catch (Throwable again) {
+            again.addSuppressed(t);
+            abort(again);
+        }
+    }
+
+    /** Cuts the response (closing the connection), for an answer that cannot be completed. */
+    void abort(Throwable failure) {
+        if (end()) {
+            callback.failed(failure);
+        }
+    }
+
+    private void send(HttpError error) {
+        response.setStatus(error.status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, JsonErrors.CONTENT_TYPE);
+        if (error.status == 401) {
+            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+        }
+        if (error.retryAfter > 0) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, Integer.toString(error.retryAfter));
+        }
+        if (!bodyRead && hasBody()) {
+            // The rest of the body stays unread; say now that the connection will not be reused.
+            response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+        }
+        releasePermit();
+        response.write(true, ByteBuffer.wrap(JsonErrors.body(error.code, error.getMessage(), error.field)),
+                Callback.from(this::succeed, this::abort));
+    }
+
+    private boolean hasBody() {
+        return request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+    }
+
+    private boolean end() {
+        if (!ended.compareAndSet(false, true)) {
+            return false;
+        }
+        try {
+            releasePermit();
+        } finally {
+            onEnd.run();
+        }
+        return true;
+    }
+
+    private static HttpError toHttpError(Throwable t) {
+        if (t instanceof HttpError e) {
+            return e;
+        }
+        if (t instanceof InvalidInputException e) {
+            // A cursor the store's history cannot serve is gone for good: 410, and the client resyncs.
+            return new HttpError(e.code().equals("cursor_expired") ? 410 : 400, e.code(), e.getMessage(), e.field());
+        }
+        if (t instanceof StoreException e) {
+            return e.isRetryable()
+                    ? HttpError.unavailable("store_unavailable", "the database is unavailable, retry later")
+                    : new HttpError(500, "store_unavailable", "database failure", null);
+        }
+        if (t instanceof HttpException e) {
+            // Jetty could not read the body (a bad chunk): the client's fault.
+            int status = e.getCode() >= 400 && e.getCode() < 500 ? e.getCode() : 400;
+            return new HttpError(status, JsonErrors.codeOf(status), JsonErrors.messageOf(status, e.getReason()), null);
+        }
+        return new HttpError(500, "internal", "internal error", null);
+    }
+}
