@@ -10,7 +10,8 @@
  *   <li>{@link dev.syncmat.core.testing.ReferenceModel} is the brute-force materialization for any
  *       policy, independent of the merge engine;</li>
  *   <li>{@link dev.syncmat.core.testing.ConvergenceCheck} delivers a history to a system under test
- *       in many orders, batchings and with duplicates, and compares every result with the model.</li>
+ *       in many orders, batchings and with duplicates, and compares every result with the model;</li>
+ *   <li>{@link dev.syncmat.core.testing.JsonMutations} mutates JSON text for fuzzing readers.</li>
  * </ul>
  * jqwik is an optional dependency of sync-core: only {@code CausalHistoryArbitraries} needs it;
  * everything else runs from plain JUnit or a main method. Unlike the rest of the core, this
