@@ -21,7 +21,9 @@ import java.util.Random;
  * <h2>The simulation</h2>
  * Each replica keeps, per object, the clock of what it has seen. Every step is one of:
  * <ul>
- *   <li><b>edit</b>: the replica writes an op for an object while offline. Its clock is what the
+ *   <li><b>edit</b>: a replica writes an op for an object while offline (replica and object
+ *       are each the lower of two uniform draws: as in real data, some replicas are busier and
+ *       some objects hotter, and those see more concurrency). Its clock is what the
  *       replica has seen of the object with its own counter incremented, so it dominates exactly
  *       what the replica knew. It is a delete at {@link #deleteRate}; an update after a delete
  *       the replica has seen resurrects the object. At {@link #typeChangeRate} it carries the
@@ -226,7 +228,9 @@ public final class CausalHistories {
             } else if (roll < sync + gossip) {
                 plan.add(new Gossip(random.nextInt(replicas), random.nextInt(replicas), random.nextInt(objects)));
             } else {
-                plan.add(new Edit(random.nextInt(replicas), random.nextInt(objects), random.nextInt(BASIS),
+                int replica = Math.min(random.nextInt(replicas), random.nextInt(replicas));
+                int object = Math.min(random.nextInt(objects), random.nextInt(objects));
+                plan.add(new Edit(replica, object, random.nextInt(BASIS),
                         random.nextInt(BASIS), random.nextInt(BASIS), random.nextInt(BASIS),
                         random.nextInt(1 << TAGS.size()), random.nextInt(payloads.size())));
             }
@@ -258,7 +262,8 @@ public final class CausalHistories {
 
     /**
      * A replica writes an op for an object. Each roll is in [0, {@link #BASIS}) and switches its
-     * feature on when below the feature's rate.
+     * feature on when in the top {@code rate * BASIS} of the range ({@link #on}), so that a roll
+     * shrunk towards 0 switches it off: jqwik shrinks towards plain updates.
      */
     record Edit(int replica, int object, int deleteRoll, int reuseRoll, int typeRoll, int retagRoll, int tagMask,
                 int payload) implements Step {
@@ -301,14 +306,14 @@ public final class CausalHistories {
                 VectorClock seen = known.get(r).getOrDefault(o, VectorClock.empty());
                 VectorClock previous = lastClock.get(r).get(o);
                 // A crash before the clock was saved: the replica restarts from its previous op's clock.
-                VectorClock clock = e.reuseRoll() < reuses && previous != null ? previous : seen.increment(actor);
+                VectorClock clock = on(e.reuseRoll(), reuses) && previous != null ? previous : seen.increment(actor);
                 known.get(r).put(o, clock);
                 lastClock.get(r).put(o, clock);
                 pending.get(r).merge(o, clock, VectorClock::merge);
-                boolean delete = e.deleteRoll() < deletes;
+                boolean delete = on(e.deleteRoll(), deletes);
                 int homeType = o % 3 == 2 ? 1 : 0;
-                String type = TYPES.get(e.typeRoll() < typeChanges ? 1 - homeType : homeType);
-                int tagMask = e.retagRoll() < retags ? e.tagMask() : o % (1 << TAGS.size());
+                String type = TYPES.get(on(e.typeRoll(), typeChanges) ? 1 - homeType : homeType);
+                int tagMask = on(e.retagRoll(), retags) ? e.tagMask() : o % (1 << TAGS.size());
                 List<String> tags = new ArrayList<>();
                 for (int t = 0; t < TAGS.size(); t++) {
                     if ((tagMask & (1 << t)) != 0) {
@@ -351,6 +356,11 @@ public final class CausalHistories {
                 + gossipRate + ", deleteRate " + deleteRate + ", clockReuseRate " + clockReuseRate
                 + ", typeChangeRate " + typeChangeRate + ", retagRate " + retagRate + ", " + payloads.size()
                 + " payloads}";
+    }
+
+    /** Whether a roll switches on a feature of the given rate in basis points. */
+    static boolean on(int roll, int basisPoints) {
+        return roll >= BASIS - basisPoints;
     }
 
     private static int basisPoints(double rate) {

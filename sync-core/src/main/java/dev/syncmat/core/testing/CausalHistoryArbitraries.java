@@ -4,6 +4,7 @@ import dev.syncmat.core.op.Op;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.RandomDistribution;
 import net.jqwik.api.Tuple;
 
 import java.util.ArrayList;
@@ -38,8 +39,15 @@ public final class CausalHistoryArbitraries {
     private static Arbitrary<CausalHistories.Step> steps(CausalHistories settings, int replicas, int objects) {
         Arbitrary<Integer> replica = Arbitraries.integers().between(0, replicas - 1);
         Arbitrary<Integer> object = Arbitraries.integers().between(0, objects - 1);
-        Arbitrary<Integer> roll = Arbitraries.integers().between(0, CausalHistories.BASIS - 1);
-        Arbitrary<CausalHistories.Step> edit = Combinators.combine(replica, object, roll, roll, roll, roll,
+        // Uniform and without edge cases, not jqwik's default bias towards the ends of the range:
+        // a feature must be switched on at its rate, as in CausalHistories.generate.
+        Arbitrary<Integer> roll = Arbitraries.integers().between(0, CausalHistories.BASIS - 1)
+                .withDistribution(RandomDistribution.uniform()).withoutEdgeCases();
+        // As in CausalHistories.generate: the lower of two draws, so that some replicas are busier
+        // and some objects hotter.
+        Arbitrary<Integer> editedObject = Combinators.combine(object, object).as(Math::min);
+        Arbitrary<Integer> editor = Combinators.combine(replica, replica).as(Math::min);
+        Arbitrary<CausalHistories.Step> edit = Combinators.combine(editor, editedObject, roll, roll, roll, roll,
                         Arbitraries.integers().between(0, (1 << CausalHistories.TAGS.size()) - 1),
                         Arbitraries.integers().between(0, settings.payloads.size() - 1))
                 .as(CausalHistories.Edit::new);
