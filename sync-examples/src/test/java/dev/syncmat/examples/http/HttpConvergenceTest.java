@@ -108,7 +108,7 @@ class HttpConvergenceTest {
         ConvergenceCheck check = ConvergenceCheck.of(MergePolicy.deleteWins()).runs(4).maxBatch(12).seed(kind.ordinal());
         int ops = 0;
         for (long seed = 1; seed <= 2; seed++) {
-            CausalHistory history = CausalHistories.defaults().replicas(4).objects(6).steps(60).generate(seed);
+            CausalHistory history = CausalHistories.defaults().replicas(4).objects(6).steps(40).generate(seed);
             check.check(history, this::pushThenPullAll);
             ops += history.ops().size();
         }
