@@ -8,7 +8,8 @@ import dev.syncmat.core.merge.ApplyResult;
 import dev.syncmat.core.merge.Materializer;
 import dev.syncmat.core.merge.Outcome;
 import dev.syncmat.core.op.Op;
-import dev.syncmat.core.testing.History;
+import dev.syncmat.core.testing.CausalHistories;
+import dev.syncmat.core.testing.CausalHistory;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -54,12 +55,12 @@ class FaultInjectionTest {
         Jdbi admin = db.jdbi();
 
         Random random = new Random(20261124L);
-        Map<String, History> histories = new LinkedHashMap<>();
+        Map<String, CausalHistory> histories = new LinkedHashMap<>();
         Map<String, Materializer> models = new LinkedHashMap<>();
         Map<String, List<List<Op>>> batches = new LinkedHashMap<>();
         for (int t = 0; t < TENANTS.size(); t++) {
             String tenant = TENANTS.get(t);
-            History h = History.random(4100 + t, 4, 12, 700);
+            CausalHistory h = CausalHistories.defaults().replicas(4).objects(12).steps(700).generate(4100 + t);
             assertThat(h.ops()).as("history of %s", tenant).hasSizeGreaterThan(300);
             histories.put(tenant, h);
             models.put(tenant, Materializer.create());
@@ -154,7 +155,7 @@ class FaultInjectionTest {
                 killer.killsInTransaction.get(), failures, failuresByState, failuresThatLeftNothing, failuresAfterCommit);
 
         for (String tenant : TENANTS) {
-            History h = histories.get(tenant);
+            CausalHistory h = histories.get(tenant);
             assertThat(db.count("sync_journal", tenant)).as("journal rows of %s", tenant)
                     .isEqualTo(StoreTesting.distinctOpIds(h.ops()));
             assertThat(StoreTesting.pullAll(store, tenant, PullRequest.initial().withLimit(50)).byId())

@@ -15,8 +15,9 @@ import dev.syncmat.core.merge.Materializer;
 import dev.syncmat.core.merge.OpIdReusedException;
 import dev.syncmat.core.merge.Outcome;
 import dev.syncmat.core.op.Op;
-import dev.syncmat.core.testing.Histories;
-import dev.syncmat.core.testing.History;
+import dev.syncmat.core.testing.CausalHistories;
+import dev.syncmat.core.testing.CausalHistory;
+import dev.syncmat.core.testing.CausalHistoryArbitraries;
 import dev.syncmat.core.testing.JsonMutations;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -63,7 +64,7 @@ class ProtocolFuzzProperties {
     private static synchronized StoreTesting.Fixture fixture() {
         if (fixture == null) {
             fixture = StoreTesting.fresh(TestDatabases.Kind.H2);
-            fixture.store().push(NEIGHBOUR, History.random(7, 3, 6, 120).ops());
+            fixture.store().push(NEIGHBOUR, CausalHistories.defaults().replicas(3).objects(6).steps(120).generate(7).ops());
             neighbourRows = rowsOf(NEIGHBOUR);
             neighbourHead = Cursors.decode(fixture.store().headCursor(NEIGHBOUR), NEIGHBOUR).changeSeq();
         }
@@ -106,7 +107,7 @@ class ProtocolFuzzProperties {
     private record Tenant(String id, Materializer model, List<Op> pushed, List<Op> rest) {
     }
 
-    private static Tenant tenantWith(History history, int pushedCount) {
+    private static Tenant tenantWith(CausalHistory history, int pushedCount) {
         String id = "fuzz-" + TENANTS.incrementAndGet();
         int k = Math.min(pushedCount, history.ops().size());
         List<Op> pushed = history.ops().subList(0, k);
@@ -127,8 +128,8 @@ class ProtocolFuzzProperties {
     }
 
     @Provide
-    Arbitrary<History> histories() {
-        return Histories.histories(40).filter(h -> h.ops().size() >= 2);
+    Arbitrary<CausalHistory> histories() {
+        return CausalHistoryArbitraries.histories(CausalHistories.defaults().steps(1, 40)).filter(h -> h.ops().size() >= 2);
     }
 
     /**
@@ -136,7 +137,7 @@ class ProtocolFuzzProperties {
      * input with nothing written, or accepted with exactly the model's outcomes and objects.
      */
     @Property(tries = 200)
-    void aMutatedPushBodyWritesAllOrNothing(@ForAll("histories") History history, @ForAll Random random,
+    void aMutatedPushBodyWritesAllOrNothing(@ForAll("histories") CausalHistory history, @ForAll Random random,
                                             @ForAll @IntRange(min = 0, max = 3) int mutations) {
         StoreTesting.Fixture f = fixture();
         Tenant t = tenantWith(history, random.nextInt(history.ops().size()));
@@ -196,7 +197,7 @@ class ProtocolFuzzProperties {
      * model has them, matching the scope. Nothing is written either way.
      */
     @Property(tries = 300)
-    void aMutatedPullBodyIsRefusedOrAnswersFromTheTenantsOwnObjects(@ForAll("histories") History history,
+    void aMutatedPullBodyIsRefusedOrAnswersFromTheTenantsOwnObjects(@ForAll("histories") CausalHistory history,
                                                                     @ForAll Random random,
                                                                     @ForAll @IntRange(min = 0, max = 3) int mutations) {
         StoreTesting.Fixture f = fixture();
@@ -210,7 +211,8 @@ class ProtocolFuzzProperties {
             default -> garbageCursor(random);
         };
         List<String> types = pickSome(random, "task", "note", "none");
-        List<String> ids = pickSome(random, History.objectId(0), History.objectId(1), History.objectId(2), "obj-9");
+        List<String> ids = pickSome(random, CausalHistories.objectId(0), CausalHistories.objectId(1),
+                CausalHistories.objectId(2), "obj-9");
         List<String> tags = pickSome(random, "inbox", "work", "stra\u00dfe");
         String body = "{\"sinceCursor\":" + (cursor == null ? "null" : quote(cursor)) + ",\"scope\":{\"types\":" + list(types)
                 + ",\"ids\":" + list(ids) + ",\"tags\":" + list(tags) + "},\"limit\":" + (1 + random.nextInt(20)) + "}";

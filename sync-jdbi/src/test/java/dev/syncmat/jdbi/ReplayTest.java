@@ -18,7 +18,7 @@ import dev.syncmat.core.merge.ObjectState;
 import dev.syncmat.core.merge.Outcome;
 import dev.syncmat.core.op.Op;
 import dev.syncmat.core.op.Payload;
-import dev.syncmat.core.testing.History;
+import dev.syncmat.core.testing.CausalHistories;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -40,8 +40,8 @@ class ReplayTest {
     /** A store with two tenants pushed online from random histories; returns the ops per tenant. */
     private static Map<String, List<Op>> fill(SyncStore store, long seed) {
         Map<String, List<Op>> byTenant = new TreeMap<>();
-        byTenant.put("t1", History.random(seed, 4, 25, 400).ops());
-        byTenant.put("t2", History.random(seed + 1, 3, 25, 300).ops());
+        byTenant.put("t1", CausalHistories.defaults().replicas(4).objects(25).steps(400).generate(seed).ops());
+        byTenant.put("t2", CausalHistories.defaults().replicas(3).objects(25).steps(300).generate(seed + 1).ops());
         Random random = new Random(seed);
         byTenant.forEach((tenant, ops) -> {
             List<Op> delivery = new ArrayList<>(ops);

@@ -6,7 +6,7 @@ import dev.syncmat.core.op.Op;
 import dev.syncmat.core.protocol.PullRequest;
 import dev.syncmat.core.protocol.PullResponse;
 import dev.syncmat.core.protocol.Scope;
-import dev.syncmat.core.testing.History;
+import dev.syncmat.core.testing.CausalHistories;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -39,8 +39,8 @@ class ScopedSyncProperties {
             Scope.types("note"),
             new Scope(List.of("task"), List.of(), List.of("inbox")),
             Scope.tags("inbox", "stra\u00dfe"),
-            Scope.ids(History.objectId(0), History.objectId(2), History.objectId(7), "never-written"),
-            new Scope(List.of("note"), List.of(History.objectId(1), History.objectId(3), History.objectId(8)), List.of("work")),
+            Scope.ids(CausalHistories.objectId(0), CausalHistories.objectId(2), CausalHistories.objectId(7), "never-written"),
+            new Scope(List.of("note"), List.of(CausalHistories.objectId(1), CausalHistories.objectId(3), CausalHistories.objectId(8)), List.of("work")),
             Scope.all());
 
     @Property(tries = 60)
@@ -109,7 +109,9 @@ class ScopedSyncProperties {
             SyncStore store = SyncStore.create(db.jdbi());
             store.migrate();
             Random random = new Random(seed);
-            List<Op> ops = History.random(seed, 2 + random.nextInt(3), 4 + random.nextInt(8), steps).ops();
+            // Retags and type changes more often than by default: this property is about leaving scopes.
+            List<Op> ops = CausalHistories.defaults().replicas(2 + random.nextInt(3)).objects(4 + random.nextInt(8))
+                    .steps(steps).retagRate(0.4).typeChangeRate(0.2).generate(seed).ops();
             List<Client> clients = new ArrayList<>();
             SCOPES.forEach(s -> clients.add(new Client(s)));
             Materializer model = Materializer.create();

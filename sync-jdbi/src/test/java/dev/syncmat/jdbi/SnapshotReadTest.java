@@ -8,7 +8,7 @@ import dev.syncmat.core.clock.VectorClock;
 import dev.syncmat.core.merge.MaterializedObject;
 import dev.syncmat.core.op.Op;
 import dev.syncmat.core.op.Payload;
-import dev.syncmat.core.testing.History;
+import dev.syncmat.core.testing.CausalHistories;
 import org.jdbi.v3.core.ConnectionFactory;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Timeout;
@@ -138,7 +138,7 @@ class SnapshotReadTest {
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void replayVerifyDuringPushesReportsNoDifference(TestDatabases.Kind kind) throws Exception {
         StoreTesting.Fixture f = StoreTesting.fresh(kind);
-        List<Op> ops = History.random(5, 4, 6, 600).ops();
+        List<Op> ops = CausalHistories.defaults().replicas(4).objects(6).steps(600).generate(5).ops();
         AtomicBoolean done = new AtomicBoolean();
         ExecutorService pool = Executors.newSingleThreadExecutor();
         List<ReplayReport> inconsistent = new ArrayList<>();

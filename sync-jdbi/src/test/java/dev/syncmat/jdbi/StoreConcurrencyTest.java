@@ -9,7 +9,8 @@ import dev.syncmat.core.clock.ClockOrder;
 import dev.syncmat.core.merge.MaterializedObject;
 import dev.syncmat.core.merge.Outcome;
 import dev.syncmat.core.op.Op;
-import dev.syncmat.core.testing.History;
+import dev.syncmat.core.testing.CausalHistories;
+import dev.syncmat.core.testing.CausalHistory;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
@@ -42,7 +43,7 @@ class StoreConcurrencyTest {
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void aFollowerPullingByCursorDuringConcurrentPushesEndsWithTheFullState(TestDatabases.Kind kind) throws Exception {
         StoreTesting.Fixture f = StoreTesting.fresh(kind);
-        History history = History.random(77, WRITERS, 40, 900);
+        CausalHistory history = CausalHistories.defaults().replicas(WRITERS).objects(40).steps(900).generate(77);
         Map<String, List<Op>> byActor = new LinkedHashMap<>();
         history.actors().forEach(a -> byActor.put(a, new ArrayList<>()));
         for (Op op : history.ops()) {
@@ -171,7 +172,7 @@ class StoreConcurrencyTest {
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void theSameBatchPushedByManyThreadsAtOnceIsTakenOnce(TestDatabases.Kind kind) throws Exception {
         StoreTesting.Fixture f = StoreTesting.fresh(kind);
-        List<Op> batch = History.random(5, 3, 8, 120).ops();
+        List<Op> batch = CausalHistories.defaults().replicas(3).objects(8).steps(120).generate(5).ops();
         int threads = 6;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
@@ -219,9 +220,9 @@ class StoreConcurrencyTest {
         try {
             CyclicBarrier start = new CyclicBarrier(tenants);
             List<Future<?>> futures = new ArrayList<>();
-            List<History> histories = new ArrayList<>();
+            List<CausalHistory> histories = new ArrayList<>();
             for (int t = 0; t < tenants; t++) {
-                History h = History.random(300 + t, 3, 10, 300);
+                CausalHistory h = CausalHistories.defaults().replicas(3).objects(10).steps(300).generate(300 + t);
                 histories.add(h);
                 String tenant = "t" + t;
                 futures.add(pool.submit(() -> {

@@ -20,7 +20,9 @@ import dev.syncmat.core.merge.Outcome;
 import dev.syncmat.core.op.Op;
 import dev.syncmat.core.op.OpKind;
 import dev.syncmat.core.op.Payload;
-import dev.syncmat.core.testing.History;
+import dev.syncmat.core.testing.CausalHistories;
+import dev.syncmat.core.testing.CausalHistory;
+import dev.syncmat.core.testing.CausalHistoryArbitraries;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -118,9 +120,8 @@ class StoreStateProperties {
     }
 
     private static Arbitrary<ActionChain<State>> chains(TestDatabases.Kind kind, int steps) {
-        Arbitrary<History> histories = Combinators.combine(Arbitraries.longs(), Arbitraries.integers().between(2, 5),
-                        Arbitraries.integers().between(1, 12), Arbitraries.integers().between(20, 150))
-                .as(History::random)
+        Arbitrary<CausalHistory> histories = CausalHistoryArbitraries.histories(CausalHistories.defaults()
+                        .replicas(2, 5).objects(1, 12).steps(20, 150))
                 .filter(h -> !h.ops().isEmpty());
         return Combinators.combine(histories, histories).flatAs((a, b) -> ActionChain
                 .<State>startWith(() -> State.open(kind, a, b))
@@ -161,7 +162,7 @@ class StoreStateProperties {
         final Map<String, MaterializedObject> follower = new HashMap<>();
         final Set<String> changedSinceFollower = new HashSet<>();
 
-        TenantModel(String tenant, History history) {
+        TenantModel(String tenant, CausalHistory history) {
             this.tenant = tenant;
             this.history = history.ops();
             this.unpushed = new ArrayList<>(history.ops());
@@ -221,7 +222,7 @@ class StoreStateProperties {
         final TestClock clock = new TestClock(START);
         final Map<String, TenantModel> tenants = new LinkedHashMap<>();
 
-        private State(TestDatabases.Kind kind, History a, History b) {
+        private State(TestDatabases.Kind kind, CausalHistory a, CausalHistory b) {
             this.db = TestDatabases.create(kind);
             this.store = SyncStore.builder(db.jdbi()).clock(clock).build();
             store.migrate();
@@ -229,7 +230,7 @@ class StoreStateProperties {
             tenants.put(B, new TenantModel(B, b));
         }
 
-        static State open(TestDatabases.Kind kind, History a, History b) {
+        static State open(TestDatabases.Kind kind, CausalHistory a, CausalHistory b) {
             State s = new State(kind, a, b);
             OPEN.add(s);
             return s;
@@ -518,7 +519,7 @@ class StoreStateProperties {
         @Override
         public Arbitrary<Transformer<State>> transformer(State s) {
             Arbitrary<List<String>> types = Arbitraries.of("task", "note", "other").list().ofMaxSize(2);
-            Arbitrary<List<String>> ids = Arbitraries.integers().between(0, 13).map(History::objectId).list().ofMaxSize(4);
+            Arbitrary<List<String>> ids = Arbitraries.integers().between(0, 13).map(CausalHistories::objectId).list().ofMaxSize(4);
             Arbitrary<List<String>> tags = Arbitraries.of("inbox", "work", "stra\u00dfe", "none").list().ofMaxSize(2);
             return Combinators.combine(Arbitraries.of(List.copyOf(s.tenants.keySet())), types, ids, tags,
                     Arbitraries.integers().between(1, 5)).as((t, ty, id, tg, limit) -> {
@@ -566,7 +567,7 @@ class StoreStateProperties {
         public Arbitrary<Transformer<State>> transformer(State s) {
             long seconds = Math.max(1, s.clock.now.getEpochSecond() - START.getEpochSecond() + 1);
             Arbitrary<Instant> times = Arbitraries.longs().between(0, seconds).map(START::plusSeconds);
-            Arbitrary<String> objects = Arbitraries.integers().between(0, 13).map(History::objectId);
+            Arbitrary<String> objects = Arbitraries.integers().between(0, 13).map(CausalHistories::objectId);
             return Combinators.combine(Arbitraries.of(List.copyOf(s.tenants.keySet())), objects, times, times)
                     .as((t, id, from, to) -> Transformer.mutate("conflicts of " + t + " for " + id + " and in [" + from
                             + ", " + to + ")", st -> {

@@ -11,7 +11,8 @@ import dev.syncmat.core.merge.MaterializedObject;
 import dev.syncmat.core.merge.Materializer;
 import dev.syncmat.core.merge.Outcome;
 import dev.syncmat.core.op.Op;
-import dev.syncmat.core.testing.History;
+import dev.syncmat.core.testing.CausalHistories;
+import dev.syncmat.core.testing.CausalHistory;
 
 import java.util.HashSet;
 import java.util.List;
@@ -32,8 +33,8 @@ class StoreTenantIsolationTest {
     @StoreTesting.OnBothDatabases
     void historiesWithTheSameIdsStaySeparate(TestDatabases.Kind kind) {
         StoreTesting.Fixture f = StoreTesting.fresh(kind);
-        History a = History.random(11, 4, 12, 400);
-        History b = History.random(12, 4, 12, 400);
+        CausalHistory a = CausalHistories.defaults().replicas(4).objects(12).steps(400).generate(11);
+        CausalHistory b = CausalHistories.defaults().replicas(4).objects(12).steps(400).generate(12);
         Set<String> sharedOpIds = new HashSet<>();
         a.ops().forEach(op -> sharedOpIds.add(op.opId()));
         sharedOpIds.retainAll(b.ops().stream().map(Op::opId).toList());

@@ -20,7 +20,7 @@ import dev.syncmat.core.merge.Materializer;
 import dev.syncmat.core.merge.OpIdReusedException;
 import dev.syncmat.core.merge.Outcome;
 import dev.syncmat.core.op.Op;
-import dev.syncmat.core.testing.History;
+import dev.syncmat.core.testing.CausalHistories;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -122,8 +122,8 @@ class TenantIsolationPathsTest {
         List<String> cursorsOfA = new ArrayList<>();
         cursorsOfA.add(store.headCursor(A));
 
-        List<Op> opsA = new ArrayList<>(History.random(31, 4, 8, 160).ops());
-        List<Op> opsB = new ArrayList<>(History.random(32, 4, 8, 160).ops());
+        List<Op> opsA = new ArrayList<>(CausalHistories.defaults().replicas(4).objects(8).steps(160).generate(31).ops());
+        List<Op> opsB = new ArrayList<>(CausalHistories.defaults().replicas(4).objects(8).steps(160).generate(32).ops());
         // An object only A has, with a type and tag only A uses, and conflicts of every reason.
         opsA.add(update("a-x1", "only-a", "secret", VectorClock.of("x", 1), "\"one\"", "private"));
         opsA.add(update("a-y1", "only-a", "secret", VectorClock.of("y", 1), "\"two\"", "private"));
@@ -263,7 +263,7 @@ class TenantIsolationPathsTest {
     @StoreTesting.OnBothDatabases
     void replayOfOneTenantNeverReadsOrTouchesTheOthersRows(TestDatabases.Kind kind) {
         Setup s = setup(kind);
-        String shared = History.objectId(0);
+        String shared = CausalHistories.objectId(0);
         assertThat(s.a().objects()).containsKey(shared);
         assertThat(s.b().objects()).containsKey(shared);
         // Damage both tenants the same way: the same object tampered, the same orphan row, and

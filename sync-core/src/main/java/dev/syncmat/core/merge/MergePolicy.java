@@ -10,6 +10,7 @@ import dev.syncmat.core.op.Op;
  * whatever else is known, and the order is transitive. It must not read clocks of the wall,
  * random sources or anything outside the two ops. The engine breaks any tie the policy leaves
  * (compare returns 0) by op id in UTF-8 byte order, so every policy ends up total.
+ * {@link dev.syncmat.core.testing.MergePolicyLaws} checks these rules for a custom policy.
  *
  * <p>The policy in use is part of the stored state's meaning: a store must be replayed (see the
  * storage adapter) when its policy changes.

@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.syncmat.core.InvalidInputException;
 import dev.syncmat.core.op.Op;
-import dev.syncmat.core.testing.Histories;
-import dev.syncmat.core.testing.History;
+import dev.syncmat.core.testing.CausalHistories;
+import dev.syncmat.core.testing.CausalHistory;
+import dev.syncmat.core.testing.CausalHistoryArbitraries;
 import dev.syncmat.core.testing.JsonMutations;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -85,7 +86,8 @@ class SyncJsonFuzzProperties {
 
     @Provide
     Arbitrary<String> validLines() {
-        Arbitrary<History> nonEmpty = Histories.histories(30).filter(h -> !h.ops().isEmpty());
+        Arbitrary<CausalHistory> nonEmpty = CausalHistoryArbitraries.histories(CausalHistories.defaults().steps(1, 30))
+                .filter(h -> !h.ops().isEmpty());
         Arbitrary<String> tenants = Arbitraries.of("tenant-1", "t\u00e9nant \ud83d\ude80", "");
         return Combinators.combine(nonEmpty, Arbitraries.integers().between(0, 1000), tenants.injectNull(0.5))
                 .as((h, i, tenant) -> JSON.writeOpLine(tenant == null || tenant.isEmpty() ? null : tenant,

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.syncmat.core.json.SyncJson;
 import dev.syncmat.core.op.Op;
-import dev.syncmat.core.testing.History;
+import dev.syncmat.core.testing.CausalHistories;
+import dev.syncmat.core.testing.CausalHistory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,8 +43,8 @@ class MaterializeCommandTest {
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
     void shuffledAndPartlyDuplicatedInputPrintsByteIdenticalOutput(long seed) throws IOException {
-        History h1 = History.random(seed, 4, 8, 300);
-        History h2 = History.random(seed + 100, 3, 5, 200);
+        CausalHistory h1 = CausalHistories.defaults().replicas(4).objects(8).steps(300).generate(seed);
+        CausalHistory h2 = CausalHistories.defaults().replicas(3).objects(5).steps(200).generate(seed + 100);
         List<String> lines = opLines("t1", h1.ops());
         lines.addAll(opLines("t2", h2.ops()));
         lines.addAll(opLines(null, h2.ops()));
@@ -67,7 +68,7 @@ class MaterializeCommandTest {
 
     @Test
     void outputIsSortedByTenantThenObjectIdAndCarriesTheTenant() throws IOException {
-        History h = History.random(9, 3, 6, 120);
+        CausalHistory h = CausalHistories.defaults().replicas(3).objects(6).steps(120).generate(9);
         List<String> lines = opLines("b", h.ops());
         lines.addAll(opLines("a", h.ops()));
         lines.addAll(opLines(null, h.ops()));

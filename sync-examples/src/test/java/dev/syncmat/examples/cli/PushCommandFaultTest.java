@@ -6,7 +6,7 @@ import dev.syncmat.core.json.SyncJson;
 import dev.syncmat.core.merge.Materializer;
 import dev.syncmat.core.op.Op;
 import dev.syncmat.core.op.Payload;
-import dev.syncmat.core.testing.History;
+import dev.syncmat.core.testing.CausalHistories;
 import dev.syncmat.examples.testing.StoreReads;
 import dev.syncmat.jdbi.ReplayOptions;
 import dev.syncmat.jdbi.SyncStore;
@@ -59,7 +59,7 @@ class PushCommandFaultTest {
         Op earlier = Op.update("web-1", "welcome", "note", VectorClock.of("web", 1), Payload.parse("{\"title\":\"hi\"}"));
         store.push(TENANT, List.of(earlier));
 
-        List<Op> ops = History.random(2026, 3, 10, 260).ops();
+        List<Op> ops = CausalHistories.defaults().replicas(3).objects(10).steps(260).generate(2026).ops();
         assertThat(ops).hasSizeGreaterThan(2 * BATCH);
         Path input = dir.resolve("ops.jsonl");
         SyncJson json = SyncJson.create();

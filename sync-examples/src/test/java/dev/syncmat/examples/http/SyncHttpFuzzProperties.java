@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.syncmat.core.json.SyncJson;
 import dev.syncmat.core.op.Op;
-import dev.syncmat.core.testing.History;
+import dev.syncmat.core.testing.CausalHistories;
 import dev.syncmat.core.testing.JsonMutations;
 import dev.syncmat.jdbi.SyncStore;
 import dev.syncmat.jdbi.TestDatabases;
@@ -50,7 +50,7 @@ class SyncHttpFuzzProperties {
     private static final Set<Integer> STATUSES = Set.of(200, 400, 401, 404, 405, 410, 413);
     private static final int MAX_BODY = 16 * 1024;
     private static final SyncJson JSON = SyncJson.create();
-    private static final List<Op> OPS = History.random(5, 3, 6, 120).ops();
+    private static final List<Op> OPS = CausalHistories.defaults().replicas(3).objects(6).steps(120).generate(5).ops();
     private static final AtomicInteger ODD_OPS = new AtomicInteger();
     private static final Map<TestDatabases.Kind, Service> SERVICES = new EnumMap<>(TestDatabases.Kind.class);
 
@@ -206,7 +206,7 @@ class SyncHttpFuzzProperties {
             return new Request("pull", "POST", "/api/sync/v2/pull", headers, bytes(text, random));
         }
         if (roll < 9) {
-            String id = History.objectId(random.nextInt(8));
+            String id = CausalHistories.objectId(random.nextInt(8));
             String encoded = URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
             String raw = switch (random.nextInt(6)) {
                 case 0, 1 -> encoded;

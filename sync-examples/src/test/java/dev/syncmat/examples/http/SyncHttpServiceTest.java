@@ -3,7 +3,7 @@ package dev.syncmat.examples.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.syncmat.core.json.SyncJson;
 import dev.syncmat.core.op.Op;
-import dev.syncmat.core.testing.History;
+import dev.syncmat.core.testing.CausalHistories;
 import dev.syncmat.jdbi.SyncStore;
 import dev.syncmat.jdbi.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
@@ -97,8 +97,8 @@ class SyncHttpServiceTest {
     @MethodSource("dev.syncmat.jdbi.TestDatabases#kinds")
     void twoTenantsPushAndPullTheirOwnObjectsInPages(TestDatabases.Kind kind) throws Exception {
         start(kind);
-        List<Op> a = History.random(1, 3, 12, 120).ops();
-        List<Op> b = History.random(2, 3, 12, 120).ops();
+        List<Op> a = CausalHistories.defaults().replicas(3).objects(12).steps(120).generate(1).ops();
+        List<Op> b = CausalHistories.defaults().replicas(3).objects(12).steps(120).generate(2).ops();
         // Tenant b's body claims tenant a: the body's tenant is ignored.
         Response pushedA = send("POST", "/api/sync/v2/push", "tok-a", pushBody(a, null));
         Response pushedB = send("POST", "/api/sync/v2/push", "tok-b", pushBody(b, "tenant-a"));

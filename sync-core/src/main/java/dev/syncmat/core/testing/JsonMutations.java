@@ -14,15 +14,22 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Mutates valid JSON text the way broken clients, proxies and attackers do, for fuzz properties:
- * characters flipped, inserted or deleted, the text cut short or followed by garbage, values
- * swapped between fields, fields dropped, renamed or given twice, and values replaced by odd
- * ones: numbers in every format (1e400, -0, 1.5, integers past a long), unpaired surrogate
- * escapes, NUL, deep nesting, wrong JSON types.
+ * Mutates valid JSON text the way broken clients, proxies and attackers do, for fuzzing anything
+ * that reads the library's JSON forms (op lines, push and pull bodies, cursors): characters
+ * flipped, inserted or deleted, the text cut short or followed by garbage, values swapped between
+ * fields, fields dropped, renamed or given twice, and values replaced by odd ones: numbers in
+ * every format (1e400, -0, 1.5, integers past a long), unpaired surrogate escapes, NUL, deep
+ * nesting, wrong JSON types.
  *
- * <p>Mutations are drawn from a {@link Random} (jqwik's, so a failing try is reproducible from its
- * seed); each one returns a name so a property can report the mix with {@code Statistics}.
- * Not thread-safe (it holds no state, but the Random passed in is shared by the caller).
+ * <pre>{@code
+ * JsonMutations.Mutant m = JsonMutations.mutate(json.writeOp(op), 2, random);
+ * // reading m.text() must either succeed or throw an InvalidInputException naming a field
+ * }</pre>
+ *
+ * <p>Mutations are drawn from the {@link Random} passed in (jqwik's {@code @ForAll Random}, or a
+ * seeded one, so a failing case is reproducible from its seed); each one returns a name so a
+ * property can report the mix. Thread-safe: stateless, but a {@link Random} shared between
+ * threads makes the results depend on scheduling. Needs no jqwik on the class path.
  */
 public final class JsonMutations {
     private static final ObjectMapper PLAIN = new ObjectMapper();
@@ -73,8 +80,14 @@ public final class JsonMutations {
         return "{\"a\":".repeat(depth) + "1" + "}".repeat(depth);
     }
 
-    /** A mutated text and the names of the mutations applied, in order. */
+    /**
+     * A mutated text and the names of the mutations applied, in order. Immutable.
+     *
+     * @param text      the mutated text
+     * @param mutations the names of the mutations, in the order they were applied
+     */
     public record Mutant(String text, List<String> mutations) {
+        /** The mutations and the text, cut at 300 characters. */
         @Override
         public String toString() {
             return mutations + " " + (text.length() <= 300 ? text : text.substring(0, 300) + "...(" + text.length() + " chars)");
