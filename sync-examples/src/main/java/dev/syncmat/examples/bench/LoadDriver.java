@@ -56,10 +56,13 @@ import java.util.function.Supplier;
  * changed since its cursor, and it builds each op's clock from the object's context as last pulled
  * merged with its own earlier clock on that object, then increments its actor. Writers that did not
  * see each other's latest ops therefore write concurrent ops that merge, and pushes of one tenant
- * contend for its counter row. A push that fails with a retryable {@link StoreException} is sent
- * again with the same ops, after a short random pause, until it succeeds or
- * {@link Settings#maxAttempts()} is reached; a non-retryable failure or running out of attempts
- * stops the writer and is recorded as a {@link Failure}.
+ * contend for its counter row. The writers start together: each pulls the (empty) tenant first, and
+ * none pushes before every one has, so no first batch was built on another writer's ops and two
+ * first batches that share an object merge there, however the threads happen to be scheduled. A
+ * push that fails with a retryable {@link StoreException} is sent again with the same ops, after a
+ * short random pause, until it succeeds or {@link Settings#maxAttempts()} is reached; a
+ * non-retryable failure or running out of attempts stops the writer and is recorded as a
+ * {@link Failure}.
  *
  * <p>Followers pull by cursor into maps of their own until every writer has finished, then make
  * one more pass that started after the last push returned, so their maps must equal a full pull.
@@ -73,8 +76,8 @@ import java.util.function.Supplier;
  *
  * <p>The tenant must be empty when the run starts: the driver's model of the expected state (every
  * pushed op merged by the store's {@link MergeEngine}, in constant memory) starts from nothing.
- * A driver runs once; call {@link #run()} from one thread. Not a benchmark: nothing is timed
- * except the run's own length.
+ * A driver runs once; call {@link #run()} from one thread; {@link #progress()} may be read from any
+ * thread while it runs. Not a benchmark: nothing is timed except the run's own length.
  */
 public final class LoadDriver {
     private static final List<String> TAGS = List.of("inbox", "work", "stra\u00dfe");
@@ -230,6 +233,17 @@ public final class LoadDriver {
     }
 
     /**
+     * What a run has done so far.
+     *
+     * @param pushes      successful pushes
+     * @param ops         ops in successful pushes
+     * @param pushRetries push attempts that failed retryably and were retried
+     * @param pullRetries pull attempts that failed retryably and were retried
+     */
+    public record Progress(long pushes, long ops, long pushRetries, long pullRetries) {
+    }
+
+    /**
      * The store compared with the run, after it.
      *
      * @param storedObjects      objects in a full pull
@@ -269,10 +283,11 @@ public final class LoadDriver {
             return t;
         });
         CountDownLatch writersLeft = new CountDownLatch(settings.writers());
+        CountDownLatch startLine = new CountDownLatch(settings.writers());
         List<Future<Map<String, MaterializedObject>>> followerFutures = new ArrayList<>();
         try {
             for (int i = 1; i <= settings.writers(); i++) {
-                Writer w = new Writer(i, deadline);
+                Writer w = new Writer(i, deadline, startLine);
                 pool.submit(() -> {
                     try {
                         track(w.actor, w::run);
@@ -315,6 +330,15 @@ public final class LoadDriver {
         return new Result(settings, Duration.ofNanos(System.nanoTime() - start), pushes.get(), ops.get(), pushRetries.get(),
                 pullRetries.get(), retriesBySqlState, pulls.get(), failures, anomalies, anomalyCount.get(), unfinished,
                 followerStates, model.objects(), records);
+    }
+
+    /**
+     * The counts so far, each read on its own (so they need not add up to one moment), from any
+     * thread while {@link #run()} goes on: to report on a long run, or to act once a push was retried.
+     * A retry is counted after its failed attempt ended, before the pause that precedes the next one.
+     */
+    public Progress progress() {
+        return new Progress(pushes.get(), ops.get(), pushRetries.get(), pullRetries.get());
     }
 
     /**
@@ -468,19 +492,31 @@ public final class LoadDriver {
     private final class Writer {
         final String actor;
         private final long deadline;
+        private final CountDownLatch startLine;
         private final Random random;
         private final Map<String, MaterializedObject> pulled = new HashMap<>();
         private final Map<String, VectorClock> own = new HashMap<>();
         private String cursor;
         private int written;
+        private boolean arrived;
 
-        Writer(int index, long deadline) {
+        Writer(int index, long deadline, CountDownLatch startLine) {
             this.actor = "w" + index;
             this.deadline = deadline;
+            this.startLine = startLine;
             this.random = new Random(settings.seed() * 1_000_003L + index);
         }
 
         Void run() {
+            try {
+                return pushAll();
+            } finally {
+                // A writer that stops before its first push must not keep the others at the start line.
+                arrive();
+            }
+        }
+
+        private Void pushAll() {
             for (int k = 0; settings.pushesPerWriter() == 0 || k < settings.pushesPerWriter(); k++) {
                 if (settings.duration() != null && System.nanoTime() - deadline >= 0 || Thread.currentThread().isInterrupted()) {
                     return null;
@@ -492,6 +528,9 @@ public final class LoadDriver {
                         return null;
                     }
                     cursor = next;
+                }
+                if (k == 0 && !awaitStart()) {
+                    return null;
                 }
                 List<Op> batch = nextBatch();
                 Attempted<PushResult> pushed = push(batch);
@@ -508,6 +547,25 @@ public final class LoadDriver {
                 }
             }
             return null;
+        }
+
+        /** Waits until every writer has made its first pull; false when interrupted. */
+        private boolean awaitStart() {
+            arrive();
+            try {
+                startLine.await();
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+
+        private void arrive() {
+            if (!arrived) {
+                arrived = true;
+                startLine.countDown();
+            }
         }
 
         private Attempted<PushResult> push(List<Op> batch) {
