@@ -76,9 +76,14 @@ abstract class Dialect {
         return sqlState == null || sqlState.startsWith("08") || sqlState.equals("57P01") || sqlState.equals("57P02");
     }
 
-    /** Whether the failure was a lock wait that gave up (the tenant's counter row was held too long). */
-    boolean isLockTimeout(String sqlState) {
-        return "55P03".equals(sqlState);
+    /**
+     * Whether the failure was a lock wait that gave up (the tenant's counter row was held too long):
+     * 55P03, or 57014 "canceling statement ... while locking tuple", which PostgreSQL reports instead
+     * now and then when several sessions queue on one row.
+     */
+    boolean isLockTimeout(String sqlState, String message) {
+        return "55P03".equals(sqlState)
+                || "57014".equals(sqlState) && message != null && message.contains("while locking tuple");
     }
 
     /** Whether {@code e} is the journal's unique index refusing an op id already journaled. */

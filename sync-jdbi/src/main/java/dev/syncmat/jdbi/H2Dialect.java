@@ -127,7 +127,7 @@ final class H2Dialect extends Dialect {
     }
 
     @Override
-    boolean isLockTimeout(String sqlState) {
+    boolean isLockTimeout(String sqlState, String message) {
         return "HYT00".equals(sqlState);
     }
 

@@ -79,7 +79,7 @@ public class StoreException extends SyncException {
         String detail = sql != null ? sql.getMessage() : e.getMessage();
         boolean retryable = state == null ? isIoFailure(e) : dialect.isRetryable(state);
         boolean lost = retryable && dialect.isConnectionLost(state);
-        boolean lockTimeout = dialect.isLockTimeout(state);
+        boolean lockTimeout = dialect.isLockTimeout(state, detail);
         String message = "database failure while " + doing + (state == null ? "" : " (SQLSTATE " + state + ")") + ": "
                 + (lockTimeout ? "gave up waiting for the tenant's lock; " : "") + firstLine(detail) + rootCause(e, detail);
         return new StoreException(message, state, retryable, lost, lockTimeout, e);
