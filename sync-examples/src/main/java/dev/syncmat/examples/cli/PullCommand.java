@@ -15,7 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code pull --db URL --tenant T [--since C] [--type X]... [--id X]... [--tag X]... [--limit N]}. */
+/**
+ * {@code pull --db URL --tenant T [--since C] [--type X]... [--id X]... [--tag X]... [--limit N] [--include-heads]}:
+ * one page, as the pull response body (objects, removed, serverCursor, hasMore).
+ */
 @Command(name = "pull", mixinStandardHelpOptions = true,
         description = "Pull one page of objects changed since a cursor; prints one JSON document.")
 final class PullCommand implements Callable<Integer> {
@@ -43,13 +46,16 @@ final class PullCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", description = "Page size (default 500, at most 1000).")
     Integer limit;
 
+    @Option(names = "--include-heads", description = "Add each object's non-winning heads (otherHeads).")
+    boolean includeHeads;
+
     @Override
     public Integer call() {
         // A read: it must not create tables (a mistyped --schema would otherwise get a new, empty store).
         try (DbOptions.Opened opened = db.open(1, DbOptions.Tables.REQUIRE)) {
             PullResponse page;
             try {
-                page = opened.store().pull(tenant, new PullRequest(since, new Scope(types, ids, tags), limit));
+                page = opened.store().pull(tenant, new PullRequest(since, new Scope(types, ids, tags), limit, includeHeads));
             } catch (InvalidInputException e) {
                 spec.commandLine().getErr().println("error: field \"" + e.field() + "\": " + e.getMessage());
                 return SyncCli.EXIT_INVALID_INPUT;

@@ -80,6 +80,9 @@ public final class Demo {
             for (int i = 0; i < clients; i++) {
                 all.add(new SyncClient(names.get(i % names.size()) + (i < names.size() ? "" : "-" + i), base, TOKEN, http));
             }
+            // A read-only client that keeps only the notes tagged "shared": notes enter and leave
+            // its scope as the others retag them, and it must end with exactly the shared ones.
+            SyncClient watcher = new SyncClient("watcher", base, TOKEN, http, List.of("shared"));
             out.println("syncmat demo: " + clients + " offline clients, " + NOTES.size() + " shared notes, " + rounds
                     + " rounds, H2 database in " + dir);
             for (int round = 1; round <= rounds; round++) {
@@ -105,6 +108,9 @@ public final class Demo {
                 for (SyncClient c : syncing) {
                     out.println("  " + c.actor() + " pulls " + c.pull() + " changed object(s)");
                 }
+                if (random.nextBoolean()) {
+                    out.println("  watcher (tag shared) pulls " + watcher.pull() + " change(s) of its scope");
+                }
             }
             out.println();
             out.println("final sync");
@@ -117,6 +123,7 @@ public final class Demo {
             for (SyncClient c : all) {
                 out.println("  " + c.actor() + " pulls " + c.pull() + " changed object(s)");
             }
+            out.println("  watcher (tag shared) pulls " + watcher.pull() + " change(s) of its scope");
 
             out.println();
             out.println("conflicts resolved");
@@ -140,6 +147,16 @@ public final class Demo {
                 ok &= same;
                 out.println(c.actor() + " matches the server: " + (same ? "yes" : "NO"));
             }
+            Map<String, MaterializedObject> shared = new java.util.TreeMap<>(dev.syncmat.core.Utf8Order.COMPARATOR);
+            server.forEach((id, o) -> {
+                if (o.tags().contains("shared")) {
+                    shared.put(id, o);
+                }
+            });
+            boolean watcherSame = watcher.objects().equals(shared);
+            ok &= watcherSame;
+            out.println("watcher holds exactly the server's " + shared.size() + " object(s) tagged shared: "
+                    + (watcherSame ? "yes" : "NO"));
             List<Op> reversed = new ArrayList<>(allOps);
             Collections.reverse(reversed);
             Materializer model = Materializer.create();

@@ -24,8 +24,10 @@ import java.util.TreeMap;
  * An offline-capable client of the sync service, as a mobile or desktop app would be: it keeps
  * the objects it pulled, queues ops written while offline, pushes them when it syncs, and pulls
  * everything changed since its cursor. Its clock discipline: the next op on an object dominates
- * the object's {@code context} as last pulled and the client's own earlier ops on it.
- * Not thread-safe.
+ * the object's {@code context} as last pulled and the client's own earlier ops on it. A client
+ * may follow one scope (objects with one of some tags): it then keeps exactly those objects, and
+ * drops the ones a pull reports as {@code removed}. A delete names the tags of the copy it deletes,
+ * so the tombstone stays in the scopes the object was in. Not thread-safe.
  */
 public final class SyncClient {
     private final String actor;
@@ -36,15 +38,27 @@ public final class SyncClient {
     private final Map<String, MaterializedObject> objects = new TreeMap<>(dev.syncmat.core.Utf8Order.COMPARATOR);
     private final Map<String, VectorClock> ownClocks = new HashMap<>();
     private final List<Op> pending = new ArrayList<>();
+    private final List<String> scopeTags;
     private String cursor;
     private int written;
 
     /** A client writing as {@code actor} to the service at {@code base} with {@code token}. */
     public SyncClient(String actor, URI base, String token, HttpClient http) {
+        this(actor, base, token, http, List.of());
+    }
+
+    /** A client that keeps only the objects with one of {@code scopeTags} (all objects when empty). */
+    public SyncClient(String actor, URI base, String token, HttpClient http, List<String> scopeTags) {
         this.actor = actor;
         this.base = base;
         this.token = token;
         this.http = http;
+        this.scopeTags = List.copyOf(scopeTags);
+    }
+
+    /** The tags this client's scope is made of; empty for everything. */
+    public List<String> scopeTags() {
+        return scopeTags;
     }
 
     /** The client's actor id. */
@@ -82,10 +96,11 @@ public final class SyncClient {
         return op;
     }
 
-    /** Writes a delete while offline. */
+    /** Writes a delete while offline, naming the tags of the copy it deletes. */
     public Op delete(String objectId, String type) {
+        MaterializedObject seen = objects.get(objectId);
         Op op = Op.builder().opId(actor + "-" + (++written)).objectId(objectId).objectType(type).kind(OpKind.DELETE)
-                .clock(nextClock(objectId)).build();
+                .clock(nextClock(objectId)).tags(seen == null ? List.of() : seen.tags()).build();
         pending.add(op);
         return op;
     }
@@ -109,16 +124,29 @@ public final class SyncClient {
         return outcomes;
     }
 
-    /** Pulls every page changed since the cursor; returns how many objects changed. */
+    /** Pulls every page changed since the cursor; returns how many objects changed or left the scope. */
     public int pull() throws IOException, InterruptedException {
         int changed = 0;
         while (true) {
-            String body = "{\"sinceCursor\":" + (cursor == null ? "null" : "\"" + cursor + "\"") + ",\"limit\":2}";
+            String body = "{\"sinceCursor\":" + (cursor == null ? "null" : "\"" + cursor + "\"") + ",\"scope\":{\"tags\":"
+                    + SyncJson.write(g -> {
+                        g.writeStartArray();
+                        for (String t : scopeTags) {
+                            g.writeString(t);
+                        }
+                        g.writeEndArray();
+                    }) + "},\"limit\":2}";
             JsonNode page = post("pull", body);
             for (JsonNode o : page.get("objects")) {
                 MaterializedObject object = json.readObject(o);
                 objects.put(object.objectId(), object);
                 changed++;
+            }
+            // Objects that left the scope: drop the copy (harmless for one this client never had).
+            for (JsonNode r : page.get("removed")) {
+                if (objects.remove(r.get("objectId").textValue()) != null) {
+                    changed++;
+                }
             }
             cursor = page.get("serverCursor").textValue();
             if (!page.get("hasMore").booleanValue()) {

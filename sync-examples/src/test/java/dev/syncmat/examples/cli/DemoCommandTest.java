@@ -15,6 +15,8 @@ class DemoCommandTest {
                 .contains("server equals an in-memory materialization of all")
                 .doesNotContain(": NO");
         assertThat(r.out().lines().filter(l -> l.endsWith("matches the server: yes"))).hasSize(4);
+        // The scoped client, following notes tagged "shared" as they are retagged and deleted.
+        assertThat(r.out().lines()).anyMatch(l -> l.startsWith("watcher holds exactly the server's") && l.endsWith(": yes"));
     }
 
     @ParameterizedTest

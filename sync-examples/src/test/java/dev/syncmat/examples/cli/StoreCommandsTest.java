@@ -175,4 +175,32 @@ class StoreCommandsTest {
         assertThat(r.exitCode()).isEqualTo(3);
         assertThat(r.err()).contains("refused");
     }
+
+    @Test
+    void aScopedPullPrintsRemovalsAndIncludeHeadsPrintsTheCompetingHeads() throws IOException {
+        Path ops = dir.resolve("retag.jsonl");
+        Files.write(ops, List.of(
+                "{\"opId\":\"a1\",\"objectId\":\"n1\",\"objectType\":\"note\",\"kind\":\"update\",\"clock\":{\"a\":1},\"payload\":1,\"tags\":[\"work\"]}",
+                "{\"opId\":\"b1\",\"objectId\":\"n2\",\"objectType\":\"note\",\"kind\":\"update\",\"clock\":{\"b\":1},\"payload\":2,\"tags\":[\"work\"]}",
+                "{\"opId\":\"c1\",\"objectId\":\"n2\",\"objectType\":\"note\",\"kind\":\"update\",\"clock\":{\"c\":1},\"payload\":3,\"tags\":[\"work\"]}"),
+                StandardCharsets.UTF_8);
+        assertThat(CliRunner.run("push", "--db", db(), "--tenant", "t", "--input", ops.toString()).exitCode()).isZero();
+        JsonNode first = json(CliRunner.run("pull", "--db", db(), "--tenant", "t", "--tag", "work").out().strip());
+        assertThat(first.get("objects").findValuesAsText("objectId")).containsExactly("n1", "n2");
+        assertThat(first.get("removed")).isEmpty();
+
+        Path retag = dir.resolve("retag2.jsonl");
+        Files.write(retag, List.of("{\"opId\":\"a2\",\"objectId\":\"n1\",\"objectType\":\"note\",\"kind\":\"update\","
+                + "\"clock\":{\"a\":2},\"payload\":1,\"tags\":[\"home\"]}"), StandardCharsets.UTF_8);
+        assertThat(CliRunner.run("push", "--db", db(), "--tenant", "t", "--input", retag.toString()).exitCode()).isZero();
+        JsonNode next = json(CliRunner.run("pull", "--db", db(), "--tenant", "t", "--tag", "work", "--since",
+                first.get("serverCursor").textValue()).out().strip());
+        assertThat(next.get("objects")).isEmpty();
+        assertThat(next.get("removed").findValuesAsText("objectId")).containsExactly("n1");
+
+        JsonNode heads = json(CliRunner.run("pull", "--db", db(), "--tenant", "t", "--id", "n2", "--include-heads").out().strip());
+        JsonNode n2 = heads.get("objects").get(0);
+        assertThat(n2.get("winnerOpId").textValue()).isEqualTo("c1");
+        assertThat(n2.get("otherHeads").toString()).isEqualTo("[{\"opId\":\"b1\",\"deleted\":false,\"payload\":2,\"clock\":{\"b\":1}}]");
+    }
 }
