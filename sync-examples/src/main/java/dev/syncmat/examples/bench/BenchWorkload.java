@@ -63,7 +63,7 @@ final class BenchWorkload {
         return ops;
     }
 
-    /** Dominating updates of {@code count} distinct objects among {@code existing}. */
+    /** Dominating updates of {@code count} distinct objects among {@code existing}, tagged {@code touched}. */
     static List<Op> touch(List<Op> existing, int count, long seed, String opPrefix) {
         Random random = new Random(seed);
         List<Op> ops = new ArrayList<>(count);
@@ -75,7 +75,7 @@ final class BenchWorkload {
             }
             ops.add(Op.builder().opId(opPrefix + ops.size()).objectId(base.objectId()).objectType(base.objectType())
                     .kind(OpKind.UPDATE).clock(base.clock().increment("toucher").increment("toucher-" + seed))
-                    .payload(Payload.parse("{\"touched\":" + ops.size() + "}")).build());
+                    .payload(Payload.parse("{\"touched\":" + ops.size() + "}")).tags(List.of("touched")).build());
         }
         return ops;
     }

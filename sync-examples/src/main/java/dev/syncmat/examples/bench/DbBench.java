@@ -2,6 +2,7 @@ package dev.syncmat.examples.bench;
 
 import dev.syncmat.core.op.Op;
 import dev.syncmat.core.protocol.PullRequest;
+import dev.syncmat.core.protocol.Scope;
 import dev.syncmat.jdbi.ReplayOptions;
 import dev.syncmat.core.protocol.ReplayReport;
 import dev.syncmat.jdbi.SqlDialect;
@@ -48,7 +49,7 @@ public final class DbBench {
 
     /** The measured figures. */
     public record Result(double pushOpsPerSec, double baselineInsertOpsPerSec, double pullMsSmall, double pullMsLarge,
-                         double replayOpsPerSec, long largeObjects) {
+                         double replayOpsPerSec, long largeObjects, double pullScopedMsSmall, double pullScopedMsLarge) {
         /** Push throughput over the floor's. */
         public double pushToBaselineRatio() {
             return pushOpsPerSec / baselineInsertOpsPerSec;
@@ -59,12 +60,18 @@ public final class DbBench {
             return pullMsLarge / pullMsSmall;
         }
 
-        /** The one-line JSON summary. */
+        /** The same for a pull scoped by a tag that only the changed objects carry. */
+        public double pullScopedScaleRatio() {
+            return pullScopedMsLarge / pullScopedMsSmall;
+        }
+
+        /** The one-line JSON summary (new fields are added at the end). */
         public String toJson() {
             return String.format(Locale.ROOT, "{\"pushOpsPerSec\":%.0f,\"baselineInsertOpsPerSec\":%.0f,\"pushToBaselineRatio\":%.3f,"
-                            + "\"pullMsSmall\":%.3f,\"pullMsLarge\":%.3f,\"pullScaleRatio\":%.3f,\"replayOpsPerSec\":%.0f}",
+                            + "\"pullMsSmall\":%.3f,\"pullMsLarge\":%.3f,\"pullScaleRatio\":%.3f,\"replayOpsPerSec\":%.0f,"
+                            + "\"pullScopedMsSmall\":%.3f,\"pullScopedMsLarge\":%.3f,\"pullScopedScaleRatio\":%.3f}",
                     pushOpsPerSec, baselineInsertOpsPerSec, pushToBaselineRatio(), pullMsSmall, pullMsLarge, pullScaleRatio(),
-                    replayOpsPerSec);
+                    replayOpsPerSec, pullScopedMsSmall, pullScopedMsLarge, pullScopedScaleRatio());
         }
     }
 
@@ -142,10 +149,11 @@ public final class DbBench {
         for (int i = 0; i < smallWorkload.size(); i += BATCH) {
             store.push(small, smallWorkload.subList(i, Math.min(smallWorkload.size(), i + BATCH)));
         }
-        double pullSmall = pull(small, smallWorkload);
+        double[] pullSmall = pull(small, smallWorkload);
         progress("pull: " + PULL_CHANGES + " changes after a cursor, tenant with " + largeObjects + " objects");
-        double pullLarge = pull(large, workload);
-        progress(String.format(Locale.ROOT, "pull: %.3f ms small, %.3f ms large", pullSmall, pullLarge));
+        double[] pullLarge = pull(large, workload);
+        progress(String.format(Locale.ROOT, "pull: %.3f ms small, %.3f ms large; scoped by tag: %.3f ms small, %.3f ms large",
+                pullSmall[0], pullLarge[0], pullSmall[1], pullLarge[1]));
 
         progress("replay: rebuild of the " + ops + "-op journal after deleting its objects");
         deleteObjects(large);
@@ -156,18 +164,25 @@ public final class DbBench {
         if (report.changed().size() != largeObjects) {
             throw new IllegalStateException("rebuild wrote " + report.changed().size() + " objects, expected " + largeObjects);
         }
-        return new Result(push, floor, pullSmall, pullLarge, replay, largeObjects);
+        return new Result(push, floor, pullSmall[0], pullLarge[0], replay, largeObjects, pullSmall[1], pullLarge[1]);
     }
 
     private static String warmupTenant(String large) {
         return large.replace("-large", "-warmup");
     }
 
-    /** Median time of pulling exactly the last {@value #PULL_CHANGES} changes. */
-    private double pull(String tenant, List<Op> existing) {
+    /**
+     * Median times of pulling exactly the last {@value #PULL_CHANGES} changes, unscoped and scoped by
+     * the tag only those changes carry.
+     */
+    private double[] pull(String tenant, List<Op> existing) {
         String cursor = store.headCursor(tenant);
         store.push(tenant, BenchWorkload.touch(existing, PULL_CHANGES, tenant.hashCode(), "touch-"));
-        PullRequest request = PullRequest.since(cursor).withLimit(PULL_CHANGES);
+        return new double[] {median(tenant, PullRequest.since(cursor).withLimit(PULL_CHANGES)),
+                median(tenant, PullRequest.since(cursor).withLimit(PULL_CHANGES).withScope(Scope.tags("touched")))};
+    }
+
+    private double median(String tenant, PullRequest request) {
         double[] ms = new double[PULL_RUNS];
         for (int warmup = 0; warmup < 5; warmup++) {
             store.pull(tenant, request);
