@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 final class HttpTesting {
     static final Map<String, String> TOKENS = Map.of("tok-a", "tenant-a", "tok-b", "tenant-b", "tok-c", "tenant-c",
-            "tok-d", "tenant-d", "tok-e", "tenant-e");
+            "tok-d", "tenant-d", "tok-e", "tenant-e", "tok-k", "tenant-k");
 
     private HttpTesting() {
     }
