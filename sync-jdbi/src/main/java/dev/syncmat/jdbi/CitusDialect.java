@@ -36,6 +36,32 @@ final class CitusDialect extends PostgresDialect {
         return List.of("citus", "postgresql");
     }
 
+    /**
+     * As PostgreSQL's, but by {@code SET LOCAL} with {@code citus.propagate_set_commands} set to
+     * {@code local}: the tenant's row is locked on a worker, and Citus sends a transaction's
+     * {@code SET LOCAL} commands to the workers it uses, while {@code set_config} stays on the
+     * coordinator (where a lock timeout would never fire, leaving only the statement timeout).
+     */
+    @Override
+    Runnable limitWaits(Handle h, long lockWaitMillis, long statementMillis) {
+        String[] previous = h.createQuery("SELECT current_setting('lock_timeout'), current_setting('statement_timeout'), "
+                        + "current_setting('citus.propagate_set_commands')")
+                .configure(SqlStatements.class, Sql::plain)
+                .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}).one();
+        setLocal(h, "citus.propagate_set_commands", "local");
+        setLocal(h, "lock_timeout", lockWaitMillis + "ms");
+        setLocal(h, "statement_timeout", statementMillis + "ms");
+        return () -> {
+            setLocal(h, "lock_timeout", previous[0]);
+            setLocal(h, "statement_timeout", previous[1]);
+            setLocal(h, "citus.propagate_set_commands", previous[2]);
+        };
+    }
+
+    private static void setLocal(Handle h, String setting, String value) {
+        Sql.execute(h, "SET LOCAL " + setting + " = '" + value.replace("'", "''") + "'");
+    }
+
     @Override
     boolean optimisticPush() {
         return false;
