@@ -8,11 +8,13 @@ import java.util.List;
 
 /**
  * Citus on its coordinator: PostgreSQL's SQL and migrations (which distribute every table by
- * {@code tenant_id}, co-located with {@code sync_tenants}, when the extension is installed), with
- * the statements Citus cannot route rewritten in {@code sql/citus/}. Every statement filters on one
- * tenant, so Citus routes it to one shard. A push looks its op ids up first instead of writing
+ * {@code tenant_id}, co-located with {@code sync_tenants}, when the extension is installed). Every
+ * statement filters on one tenant, so Citus routes it to the one shard of that tenant: reads use
+ * PostgreSQL's statements, and writes go row by row in JDBC batches (PostgreSQL's writes over
+ * column arrays are {@code INSERT ... SELECT}s that Citus pulls to the coordinator, and its deletes
+ * by {@code ctid} cannot be planned at all). A push looks its op ids up first instead of writing
  * behind a savepoint: a unique-index violation on a shard arrives as SQLSTATE XX000 naming the
- * shard's constraint, and a failed statement is best not part of the plan.
+ * shard's constraint. Statements only Citus needs go in {@code sql/citus/} (none today).
  */
 final class CitusDialect extends PostgresDialect {
     static final CitusDialect INSTANCE = new CitusDialect();
@@ -60,6 +62,21 @@ final class CitusDialect extends PostgresDialect {
 
     private static void setLocal(Handle h, String setting, String value) {
         Sql.execute(h, "SET LOCAL " + setting + " = '" + value.replace("'", "''") + "'");
+    }
+
+    /**
+     * Row by row in one JDBC batch, as on H2: Citus plans an {@code INSERT ... SELECT} over
+     * unnested arrays by pulling the rows to the coordinator, while a one-row statement with its
+     * tenant is a router query of one task (see docs/schema.md).
+     */
+    @Override
+    void write(RowBatch batch, Handle h, Sql sql, String tenant) {
+        super.writeRowWise(batch, h, sql, tenant);
+    }
+
+    @Override
+    String objectUpdateStatement() {
+        return "objects_update";
     }
 
     @Override

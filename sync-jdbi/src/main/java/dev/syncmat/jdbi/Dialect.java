@@ -2,9 +2,11 @@ package dev.syncmat.jdbi;
 
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Locale;
 
@@ -33,11 +35,42 @@ abstract class Dialect {
      */
     abstract TransactionIsolationLevel snapshotIsolation();
 
-    /** Writes the rows of {@code batch} in one round trip. */
-    abstract void write(RowBatch batch, Handle h, Sql sql, String tenant);
+    /**
+     * Writes the rows of {@code batch} in one round trip: by default a JDBC batch of the row-wise
+     * statement (one row, one tenant per statement), which every dialect can route.
+     */
+    void write(RowBatch batch, Handle h, Sql sql, String tenant) {
+        writeRowWise(batch, h, sql, tenant);
+    }
 
-    /** The statement that rewrites objects that already have a row. */
-    abstract String objectUpdateStatement();
+    /** A JDBC batch of the row-wise statement (the common SQL file of {@code batch}'s name). */
+    final void writeRowWise(RowBatch batch, Handle h, Sql sql, String tenant) {
+        PreparedBatch b = sql.batch(h, batch.statement());
+        RowBatch.Column[] columns = batch.columns();
+        for (Object[] row : batch.rows()) {
+            b.bind("tenant", tenant);
+            for (int c = 0; c < columns.length; c++) {
+                bind(b, columns[c], row[c]);
+            }
+            b.add();
+        }
+        b.execute();
+    }
+
+    private static void bind(PreparedBatch b, RowBatch.Column column, Object v) {
+        switch (column.type()) {
+            case TEXT -> b.bind(column.name(), (String) v);
+            case INT8 -> b.bind(column.name(), (Long) v);
+            case INT4 -> b.bind(column.name(), (Integer) v);
+            case BOOL -> b.bind(column.name(), (Boolean) v);
+            case TIMESTAMP -> b.bind(column.name(), (OffsetDateTime) v);
+        }
+    }
+
+    /** The statement that rewrites objects that already have a row, row by row unless overridden. */
+    String objectUpdateStatement() {
+        return "objects_update";
+    }
 
     /**
      * Whether a push writes its journal rows optimistically behind a savepoint and looks op ids up

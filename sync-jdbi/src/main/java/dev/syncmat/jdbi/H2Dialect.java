@@ -2,10 +2,8 @@ package dev.syncmat.jdbi;
 
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
-import java.time.OffsetDateTime;
 import java.util.List;
 
 /**
@@ -43,35 +41,6 @@ final class H2Dialect extends Dialect {
     @Override
     TransactionIsolationLevel snapshotIsolation() {
         return TransactionIsolationLevel.SERIALIZABLE;
-    }
-
-    @Override
-    void write(RowBatch batch, Handle h, Sql sql, String tenant) {
-        PreparedBatch b = sql.batch(h, batch.statement());
-        RowBatch.Column[] columns = batch.columns();
-        for (Object[] row : batch.rows()) {
-            b.bind("tenant", tenant);
-            for (int c = 0; c < columns.length; c++) {
-                bind(b, columns[c], row[c]);
-            }
-            b.add();
-        }
-        b.execute();
-    }
-
-    private static void bind(PreparedBatch b, RowBatch.Column column, Object v) {
-        switch (column.type()) {
-            case TEXT -> b.bind(column.name(), (String) v);
-            case INT8 -> b.bind(column.name(), (Long) v);
-            case INT4 -> b.bind(column.name(), (Integer) v);
-            case BOOL -> b.bind(column.name(), (Boolean) v);
-            case TIMESTAMP -> b.bind(column.name(), (OffsetDateTime) v);
-        }
-    }
-
-    @Override
-    String objectUpdateStatement() {
-        return "objects_update";
     }
 
     @Override

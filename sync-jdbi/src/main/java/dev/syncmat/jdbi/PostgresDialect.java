@@ -49,7 +49,7 @@ class PostgresDialect extends Dialect {
      */
     @Override
     void write(RowBatch batch, Handle h, Sql sql, String tenant) {
-        Update u = sql.update(h, batch.statement()).bind("tenant", tenant);
+        Update u = sql.update(h, "arrays/" + batch.statement()).bind("tenant", tenant);
         RowBatch.Column[] columns = batch.columns();
         for (int c = 0; c < columns.length; c++) {
             List<Object> values = new ArrayList<>(batch.size());

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * Rows for one statement, written in one round trip as the {@link Dialect} writes batches (one
- * statement over column arrays on PostgreSQL, a JDBC batch of the row-wise statement on H2). Every
+ * statement over column arrays on PostgreSQL, from {@code sql/postgresql/arrays/}; a JDBC batch of
+ * the row-wise statement on H2 and Citus). Every
  * dialect's SQL files name their parameters after the columns declared here; {@code :tenant} is
  * bound once.
  */
