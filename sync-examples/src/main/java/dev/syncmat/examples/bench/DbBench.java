@@ -204,6 +204,8 @@ public final class DbBench {
             c.setAutoCommit(true);
             if (!floorCreated) {
                 try (Statement s = c.createStatement()) {
+                    // A run that was killed leaves its scratch table behind.
+                    s.execute("DROP TABLE IF EXISTS sync_bench_floor");
                     s.execute(sql("floor_create"));
                     s.execute(sql("floor_index"));
                     if (store.dialect() == SqlDialect.CITUS) {
