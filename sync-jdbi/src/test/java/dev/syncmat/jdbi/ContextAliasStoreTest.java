@@ -1,6 +1,7 @@
 package dev.syncmat.jdbi;
 
 import dev.syncmat.core.InvalidInputException;
+import dev.syncmat.core.Limits;
 import dev.syncmat.core.clock.ContextAliases;
 import dev.syncmat.core.clock.VectorClock;
 import dev.syncmat.core.json.SyncJson;
@@ -101,30 +102,39 @@ class ContextAliasStoreTest {
     }
 
     /**
-     * One push of 1,001 mutually concurrent single-actor ops gives 1,001 heads; a client that pulls
-     * is served a short context, and its next write collapses the object to one head.
+     * One push of more mutually concurrent single-actor ops than a clock may name actors gives as
+     * many heads; a client that pulls is served a short context it can read, and its next write
+     * collapses the object to one head. The scenario of the issue (1,001 ops against the default
+     * limit of 1,000) is run here scaled down (101 ops, a limit of 100 actors, T = 16): each op of
+     * such a push still records one conflict per head it meets, n(n-1)/2 rows in all (500,500 for
+     * 1,001 ops, minutes on H2), which is the separate matter of conflict cost. The core test
+     * {@code ContextAliasesTest} runs the full 1,001 through the engine.
      */
     @StoreTesting.OnBothDatabases
-    void thousandAndOneConcurrentOpsCollapseUnderOneWrite(TestDatabases.Kind kind) {
+    void moreConcurrentOpsThanTheActorLimitCollapseUnderOneWrite(TestDatabases.Kind kind) {
         TestDatabases.Database db = TestDatabases.create(kind);
-        SyncStore store = SyncStore.builder(db.jdbi()).maxPushOps(2000).build();
+        int limit = 100;
+        int threshold = 16;
+        Limits limits = Limits.defaults().withMaxClockActors(limit);
+        SyncStore store = SyncStore.builder(db.jdbi()).limits(limits).aliasThreshold(threshold).build();
         store.migrate();
+        SyncJson json = SyncJson.withLimits(limits);
         List<Op> ops = new ArrayList<>();
-        for (int i = 0; i < 1001; i++) {
+        for (int i = 0; i <= limit; i++) {
             ops.add(update(String.format("c-%04d", i), "hot", "note", VectorClock.of(actor(i), 1), Integer.toString(i)));
         }
-        assertThat(store.push(T, ops).results()).hasSize(1001);
-        String[] cursor = {null};
-        MaterializedObject pulled = pullOne(store, null, cursor);
-        assertThat(pulled.heads()).isEqualTo(1001);
+        assertThat(store.push(T, ops).results()).allSatisfy(r -> assertThat(r.outcome()).isIn(Outcome.APPLIED, Outcome.MERGED));
+        PullResponse page = store.pull(T, PullRequest.initial());
+        MaterializedObject pulled = json.readObject(SyncJson.parseTree(json.writeObject(page.objects().get(0)), "object"));
+        assertThat(pulled.heads()).isEqualTo(limit + 1);
         assertThat(pulled.context()).isEqualTo(VectorClock.of(ContextAliases.ACTOR, 1));
 
         assertThat(pushOne(store, update("resolve", "hot", "note", pulled.context().increment("resolver"), "\"one\"")))
                 .isEqualTo(Outcome.APPLIED);
-        MaterializedObject after = pullOne(store, cursor[0], cursor);
+        MaterializedObject after = store.get(T, "hot");
         assertThat(after.heads()).isEqualTo(1);
         assertThat(after.winnerOpId()).isEqualTo("resolve");
-        assertThat(after.context().size()).isLessThanOrEqualTo(THRESHOLD + 1);
+        assertThat(after.context().size()).isLessThanOrEqualTo(threshold + 1);
         assertThat(store.replay(T, ReplayOptions.verify()).changed()).isEmpty();
     }
 
