@@ -173,4 +173,32 @@ class ContextAliasStoreTest {
         assertThat(pushOne(store, update("y-1", "wide", "note", VectorClock.of(ContextAliases.ACTOR, 1, "b", 1), "3")))
                 .isEqualTo(Outcome.APPLIED);
     }
+
+    /**
+     * An object over the threshold without an alias (written by a store with a higher threshold, or
+     * before aliases existed) gets its alias from a rebuild, after which verify finds nothing to
+     * change and the served context is short.
+     */
+    @StoreTesting.OnBothDatabases
+    void rebuildRecordsTheAliasOfAnObjectOverTheThreshold(TestDatabases.Kind kind) {
+        StoreTesting.Fixture f = StoreTesting.fresh(kind);
+        SyncStore lax = SyncStore.builder(f.db().jdbi()).aliasThreshold(998).build();
+        List<Op> ops = new ArrayList<>();
+        for (int i = 0; i < 70; i++) {
+            ops.add(update("r-" + i, "wide", "note", VectorClock.of(actor(i), 1), "1"));
+        }
+        lax.push(T, ops);
+        assertThat(f.store().get(T, "wide").context().size()).isEqualTo(70);
+        assertThat(f.db().count("sync_aliases")).isZero();
+
+        ReplayReport rebuild = f.store().replay(T, ReplayOptions.rebuild());
+        assertThat(rebuild.changed()).containsExactly("wide");
+        assertThat(f.db().count("sync_aliases")).isEqualTo(1);
+        MaterializedObject served = f.store().get(T, "wide");
+        assertThat(served.context()).isEqualTo(VectorClock.of(ContextAliases.ACTOR, 1));
+        assertThat(served.heads()).isEqualTo(70);
+        assertThat(f.store().replay(T, ReplayOptions.verify()).changed()).isEmpty();
+        assertThat(pushOne(f.store(), update("after", "wide", "note", served.context().increment("z"), "2")))
+                .isEqualTo(Outcome.APPLIED);
+    }
 }
