@@ -1,5 +1,6 @@
 package dev.syncmat.jdbi;
 
+import dev.syncmat.core.clock.ContextAliases;
 import dev.syncmat.core.merge.ApplyResult;
 import dev.syncmat.core.merge.MergeEngine;
 import dev.syncmat.core.merge.ObjectState;
@@ -28,10 +29,11 @@ final class HistoryReads {
         long[] bytes = new long[1];
         boolean[] more = new boolean[1];
         ObjectState[] state = new ObjectState[1];
+        ContextAliases aliases = StoredAliases.ofObject(h, sql, tenant, objectId);
         try (Stream<Rows.JournalEntry> journal = sql.query(h, "history").bind("tenant", tenant).bind("objectId", objectId)
                 .setFetchSize(100).map((rs, ctx) -> Rows.journalEntry(rs)).stream()) {
             journal.takeWhile(e -> !more[0]).forEach(e -> {
-                    ApplyResult r = engine.apply(state[0], e.op());
+                    ApplyResult r = engine.apply(state[0], StoredAliases.expand(aliases, e.op()));
                     state[0] = r.state();
                     if (e.journalSeq() <= after) {
                         return;
@@ -54,10 +56,11 @@ final class HistoryReads {
     /** Streams the entries to {@code sink}, recomputing outcomes with {@code engine}; one pass, constant memory. */
     static void history(Handle h, Sql sql, MergeEngine engine, String tenant, String objectId, Consumer<HistoryEntry> sink) {
         ObjectState[] state = new ObjectState[1];
+        ContextAliases aliases = StoredAliases.ofObject(h, sql, tenant, objectId);
         sql.query(h, "history").bind("tenant", tenant).bind("objectId", objectId).setFetchSize(500)
                 .map((rs, ctx) -> Rows.journalEntry(rs))
                 .forEach(e -> {
-                    ApplyResult r = engine.apply(state[0], e.op());
+                    ApplyResult r = engine.apply(state[0], StoredAliases.expand(aliases, e.op()));
                     state[0] = r.state();
                     sink.accept(new HistoryEntry(e.journalSeq(), e.op(), e.receivedAt(), r.outcome(), r.conflicts()));
                 });

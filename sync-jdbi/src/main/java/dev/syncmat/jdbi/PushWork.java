@@ -1,5 +1,6 @@
 package dev.syncmat.jdbi;
 
+import dev.syncmat.core.clock.ContextAliases;
 import dev.syncmat.core.protocol.PushResult;
 import dev.syncmat.core.protocol.OpResult;
 import dev.syncmat.core.protocol.ConflictRecord;
@@ -42,7 +43,8 @@ final class PushWork {
     private static final String OPTIMISTIC = "sync_push_new_ops";
     private static final Logger LOG = LoggerFactory.getLogger(SyncStore.class);
 
-    static PushResult push(Handle h, Sql sql, MergeEngine engine, String tenant, List<Op> ops, OffsetDateTime now) {
+    static PushResult push(Handle h, Sql sql, MergeEngine engine, int aliasThreshold, String tenant, List<Op> ops,
+                           OffsetDateTime now) {
         Counters counters = Tenants.lock(h, sql, tenant);
         if (sql.dialect().optimisticPush()) {
             // Most pushes carry only new ops. Write them as such, first the journal rows, and let the
@@ -51,7 +53,7 @@ final class PushWork {
             // saves a round trip and an index probe per op on every ordinary push.
             h.savepoint(OPTIMISTIC);
             try {
-                PushResult result = apply(h, sql, engine, tenant, ops, now, counters, Map.of());
+                PushResult result = apply(h, sql, engine, aliasThreshold, tenant, ops, now, counters, Map.of());
                 h.releaseSavepoint(OPTIMISTIC);
                 return result;
             } catch (JdbiException e) {
@@ -65,14 +67,14 @@ final class PushWork {
         }
         Set<String> opIds = new LinkedHashSet<>();
         ops.forEach(op -> opIds.add(op.opId()));
-        return apply(h, sql, engine, tenant, ops, now, counters, Rows.journalByOpIds(h, sql, tenant, opIds));
+        return apply(h, sql, engine, aliasThreshold, tenant, ops, now, counters, Rows.journalByOpIds(h, sql, tenant, opIds));
     }
 
     /**
      * Merges and writes the batch, given the journal entries of those of its op ids that were seen
      * before ({@code journaled}). The journal rows are written first.
      */
-    private static PushResult apply(Handle h, Sql sql, MergeEngine engine, String tenant, List<Op> ops,
+    private static PushResult apply(Handle h, Sql sql, MergeEngine engine, int aliasThreshold, String tenant, List<Op> ops,
                                     OffsetDateTime now, Counters counters, Map<String, Rows.JournalEntry> journaled) {
         long journalSeq = counters.journalSeq();
         long changeSeq = counters.changeSeq();
@@ -92,6 +94,16 @@ final class PushWork {
         Map<String, Rows.StoredObject> before = Rows.objectsByIds(h, sql, engine, tenant, objectIds);
         Map<String, ObjectState> states = new HashMap<>();
         before.forEach((id, o) -> states.put(id, o.requireState()));
+        Map<String, ContextAliases> aliases = new HashMap<>();
+        before.forEach((id, o) -> aliases.put(id, o.aliases()));
+        // Every op naming an alias is expanded before anything is merged, so that one naming an
+        // alias its object does not have fails the push before any row is queued.
+        Map<String, Op> expanded = new HashMap<>();
+        for (Op op : ops) {
+            if (!journaled.containsKey(op.opId()) && ContextAliases.namesAlias(op.clock())) {
+                expanded.put(op.opId(), StoredAliases.expand(aliases.getOrDefault(op.objectId(), ContextAliases.none()), op));
+            }
+        }
         LinkedHashMap<String, ObjectState> changed = new LinkedHashMap<>();
         Writes writes = new Writes(h, sql, tenant, now);
         List<OpResult> results = new ArrayList<>(ops.size());
@@ -104,7 +116,7 @@ final class PushWork {
             }
             journalSeq++;
             lastOpId = op.opId();
-            ApplyResult r = engine.apply(states.get(op.objectId()), op);
+            ApplyResult r = engine.apply(states.get(op.objectId()), expanded.getOrDefault(op.opId(), op));
             writes.journal(journalSeq, op);
             for (Conflict c : r.conflicts()) {
                 writes.conflict(new ConflictRecord(journalSeq, c.objectId(), r.state().objectType(), c.winnerOpId(),
@@ -120,7 +132,15 @@ final class PushWork {
 
         for (ObjectState state : changed.values()) {
             Rows.StoredObject old = before.get(state.objectId());
-            writes.object(state, old, ++changeSeq, false);
+            ContextAliases a = aliases.getOrDefault(state.objectId(), ContextAliases.none());
+            // The push that takes more than the threshold of the context's entries above the latest
+            // alias records the next one, so that what clients are served stays short.
+            var next = a.next(state.context(), aliasThreshold);
+            if (next.isPresent()) {
+                a = a.with(next.get());
+                writes.alias(state.objectId(), a.latest(), journalSeq, next.get());
+            }
+            writes.object(state, a, old, ++changeSeq, false);
         }
         writes.flush();
         Counters after = counters;

@@ -1,5 +1,7 @@
 package dev.syncmat.jdbi;
 
+import dev.syncmat.core.clock.ContextAliases;
+import dev.syncmat.core.clock.VectorClock;
 import dev.syncmat.core.protocol.ConflictRecord;
 import dev.syncmat.core.protocol.ReplayReport;
 import dev.syncmat.core.protocol.ReplayMode;
@@ -43,6 +45,7 @@ final class ReplayWork {
     private final Handle h;
     private final Sql sql;
     private final MergeEngine engine;
+    private final int aliasThreshold;
     private final String tenant;
     private final ReplayOptions options;
     private final OffsetDateTime now;
@@ -60,15 +63,20 @@ final class ReplayWork {
     /** The replay of one object in progress. */
     private static final class Replayed {
         final String objectId;
+        final ContextAliases aliases;
         ObjectState state;
+        long lastJournalSeq;
         final List<ConflictRecord> conflicts = new ArrayList<>();
 
-        Replayed(String objectId) {
+        Replayed(String objectId, ContextAliases aliases) {
             this.objectId = objectId;
+            this.aliases = aliases;
         }
     }
 
-    ReplayWork(Handle h, Sql sql, MergeEngine engine, String tenant, ReplayOptions options, OffsetDateTime now) {
+    ReplayWork(Handle h, Sql sql, MergeEngine engine, int aliasThreshold, String tenant, ReplayOptions options,
+               OffsetDateTime now) {
+        this.aliasThreshold = aliasThreshold;
         this.h = h;
         this.sql = sql;
         this.engine = engine;
@@ -90,6 +98,13 @@ final class ReplayWork {
                     .bind("afterObject", afterObject).bind("afterSeq", afterSeq).bind("limit", options.pageSize())
                     .map((rs, ctx) -> Rows.journalEntry(rs)).list();
             List<Replayed> finished = new ArrayList<>();
+            // The aliases of the page's objects (those of the object carried over are known).
+            Set<String> pageIds = new LinkedHashSet<>();
+            page.forEach(e -> pageIds.add(e.op().objectId()));
+            if (current != null) {
+                pageIds.remove(current.objectId);
+            }
+            Map<String, ContextAliases> aliases = StoredAliases.byObjects(h, sql, tenant, pageIds);
             for (Rows.JournalEntry entry : page) {
                 journalOps++;
                 String objectId = entry.op().objectId();
@@ -97,10 +112,11 @@ final class ReplayWork {
                     if (current != null) {
                         finished.add(current);
                     }
-                    current = new Replayed(objectId);
+                    current = new Replayed(objectId, aliases.getOrDefault(objectId, ContextAliases.none()));
                 }
-                ApplyResult r = engine.apply(current.state, entry.op());
+                ApplyResult r = engine.apply(current.state, StoredAliases.expand(current.aliases, entry.op()));
                 current.state = r.state();
+                current.lastJournalSeq = entry.journalSeq();
                 for (Conflict c : r.conflicts()) {
                     current.conflicts.add(new ConflictRecord(entry.journalSeq(), objectId, r.state().objectType(),
                             c.winnerOpId(), c.loserOpId(), c.reason(), entry.receivedAt()));
@@ -146,8 +162,16 @@ final class ReplayWork {
             objects++;
             conflicts += r.conflicts.size();
             Rows.StoredObject s = stored.get(r.objectId);
+            ContextAliases aliases = r.aliases;
+            var next = rebuild ? aliases.next(r.state.context(), aliasThreshold) : java.util.Optional.<VectorClock>empty();
+            if (next.isPresent()) {
+                // An object over the threshold without an alias (written before aliases existed):
+                // the rebuild records its alias, as a push would have.
+                aliases = aliases.with(next.get());
+                writes.alias(r.objectId, aliases.latest(), journalSeqOf(r), next.get());
+            }
             boolean objectDiffers = s == null || !s.readable()
-                    || !s.view().equals(MaterializedObject.of(r.state))
+                    || !s.view().equals(StoredAliases.served(r.state, aliases))
                     || !new HashSet<>(s.state().heads()).equals(new HashSet<>(r.state.heads()))
                     || !storedTags.getOrDefault(r.objectId, Set.of()).equals(new HashSet<>(r.state.tags()));
             List<ConflictRecord> before = new ArrayList<>(storedConflicts.getOrDefault(r.objectId, List.of()));
@@ -160,7 +184,7 @@ final class ReplayWork {
             if (objectDiffers) {
                 changed.add(r.objectId);
                 if (rebuild) {
-                    writes.object(r.state, s, ++changeSeq, true);
+                    writes.object(r.state, aliases, s, ++changeSeq, true);
                 }
             }
             if (conflictsDiffer) {
@@ -177,6 +201,11 @@ final class ReplayWork {
         String upTo = finished.get(finished.size() - 1).objectId;
         removeOrphans(checkedUpTo, upTo, ids);
         checkedUpTo = upTo;
+    }
+
+    // Where a rebuild records an alias: the journal position of the object's last entry.
+    private static long journalSeqOf(Replayed r) {
+        return r.lastJournalSeq;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.syncmat.jdbi;
 
+import dev.syncmat.core.clock.ContextAliases;
 import dev.syncmat.core.protocol.ConflictRecord;
 import dev.syncmat.core.merge.MaterializedObject;
 import dev.syncmat.core.merge.MergeEngine;
@@ -25,12 +26,14 @@ final class Rows {
     }
 
     /**
-     * A stored object: its merge state (winner recomputed by the engine's policy), the row as
-     * clients see it (winner as stored), and the change sequence it was last written with. A row
-     * the store cannot read back (changed behind its back: a tombstone flag that contradicts the
+     * A stored object: its merge state (winner recomputed by the engine's policy, heads compared by
+     * their clocks expanded with the object's aliases), the row as clients see it (winner as
+     * stored), its context aliases, and the change sequence it was last written with. A row the
+     * store cannot read back (changed behind its back: a tombstone flag that contradicts the
      * payload, a clock that is not JSON) has neither state nor view, and {@code unreadable} says why.
      */
-    record StoredObject(String objectId, ObjectState state, MaterializedObject view, long changeSeq, String unreadable) {
+    record StoredObject(String objectId, ObjectState state, MaterializedObject view, ContextAliases aliases,
+                        long changeSeq, String unreadable) {
         /** Whether the row could be read back. */
         boolean readable() {
             return unreadable == null;
@@ -84,26 +87,59 @@ final class Rows {
                 rs.getString("winner_timestamp"));
     }
 
-    /** Objects with the given ids, by id, with their heads. One round trip. */
+    // A row as read, before its heads are expanded and restored.
+    private record RawObject(String objectId, List<Op> heads, MaterializedObject view, long changeSeq, String unreadable) {
+    }
+
+    /**
+     * Objects with the given ids, by id, with their heads and aliases. One round trip, and one more
+     * when some of them have aliases.
+     */
     static Map<String, StoredObject> objectsByIds(Handle h, Sql sql, MergeEngine engine, String tenant,
                                                   Collection<String> objectIds) {
         Map<String, StoredObject> found = new HashMap<>();
         if (objectIds.isEmpty()) {
             return found;
         }
-        sql.query(h, "objects_by_ids").bind("tenant", tenant).bindArray("keys", String.class, objectIds)
+        List<RawObject> raw = sql.query(h, "objects_by_ids").bind("tenant", tenant).bindArray("keys", String.class, objectIds)
                 .map((rs, ctx) -> {
                     String id = rs.getString("object_id");
                     try {
                         List<Op> heads = new ArrayList<>(StoredForms.parseOtherHeads(id, rs.getString("other_heads")));
                         heads.add(winner(rs, id));
-                        return new StoredObject(id, engine.restore(id, heads), materialized(rs), rs.getLong("change_seq"), null);
+                        return new RawObject(id, heads, materialized(rs), rs.getLong("change_seq"), null);
                     } catch (RuntimeException e) {
                         // Whatever the library wrote reads back; anything else was written behind its back.
-                        return new StoredObject(id, null, null, rs.getLong("change_seq"), String.valueOf(e.getMessage()));
+                        return new RawObject(id, null, null, rs.getLong("change_seq"), String.valueOf(e.getMessage()));
                     }
                 })
-                .forEach(o -> found.put(o.objectId(), o));
+                .list();
+        // A served context names the alias actor exactly when the object has aliases.
+        List<String> aliased = new ArrayList<>();
+        for (RawObject r : raw) {
+            if (r.view() != null && ContextAliases.namesAlias(r.view().context())) {
+                aliased.add(r.objectId());
+            }
+        }
+        Map<String, ContextAliases> aliases = StoredAliases.byObjects(h, sql, tenant, aliased);
+        for (RawObject r : raw) {
+            ContextAliases a = aliases.getOrDefault(r.objectId(), ContextAliases.none());
+            StoredObject o;
+            if (r.unreadable() != null) {
+                o = new StoredObject(r.objectId(), null, null, a, r.changeSeq(), r.unreadable());
+            } else {
+                try {
+                    List<Op> expanded = new ArrayList<>(r.heads().size());
+                    for (Op head : r.heads()) {
+                        expanded.add(StoredAliases.expand(a, head));
+                    }
+                    o = new StoredObject(r.objectId(), engine.restore(r.objectId(), expanded), r.view(), a, r.changeSeq(), null);
+                } catch (RuntimeException e) {
+                    o = new StoredObject(r.objectId(), null, null, a, r.changeSeq(), String.valueOf(e.getMessage()));
+                }
+            }
+            found.put(o.objectId(), o);
+        }
         return found;
     }
 

@@ -1,6 +1,7 @@
 package dev.syncmat.jdbi;
 
 import dev.syncmat.core.Limits;
+import dev.syncmat.core.clock.ContextAliases;
 import dev.syncmat.core.merge.MergeEngine;
 
 import java.time.Clock;
@@ -25,9 +26,19 @@ import java.time.Duration;
  * @param maxPageBytes     about how many stored bytes of objects one pull page holds at most (an
  *                         object larger than this comes alone in its page)
  * @param slowPushThreshold a push that takes at least this long is logged at WARN
+ * @param aliasThreshold   most context entries above an object's latest alias before a push
+ *                         records a new one; served contexts have at most this many plus one
  */
 public record StoreOptions(Limits limits, Clock clock, MergeEngine engine, String schema, SqlDialect dialect,
                            int defaultPullLimit, int maxPullLimit, int maxPushOps, int maxScopeEntries,
                            Duration lockWaitTimeout, Duration statementTimeout, long maxPageBytes,
-                           Duration slowPushThreshold) {
+                           Duration slowPushThreshold, int aliasThreshold) {
+    /** Options with the default alias threshold, as before aliases existed. */
+    public StoreOptions(Limits limits, Clock clock, MergeEngine engine, String schema, SqlDialect dialect,
+                        int defaultPullLimit, int maxPullLimit, int maxPushOps, int maxScopeEntries,
+                        Duration lockWaitTimeout, Duration statementTimeout, long maxPageBytes,
+                        Duration slowPushThreshold) {
+        this(limits, clock, engine, schema, dialect, defaultPullLimit, maxPullLimit, maxPushOps, maxScopeEntries,
+                lockWaitTimeout, statementTimeout, maxPageBytes, slowPushThreshold, ContextAliases.DEFAULT_THRESHOLD);
+    }
 }

@@ -119,7 +119,7 @@ public final class SyncStore {
         Checks.push(options(), tenantId, ops);
         long start = System.nanoTime();
         PushResult result = context.inTransaction(pushing(tenantId), null,
-                (h, sql) -> PushWork.push(h, sql, engine(), tenantId, ops, now()));
+                (h, sql) -> PushWork.push(h, sql, engine(), options().aliasThreshold(), tenantId, ops, now()));
         logIfSlow(tenantId, ops.size(), start);
         return result;
     }
@@ -143,7 +143,7 @@ public final class SyncStore {
         Checks.push(options(), tenantId, ops);
         long start = System.nanoTime();
         PushResult result = context.onCallerHandle(handle, pushing(tenantId),
-                (h, sql) -> PushWork.push(h, sql, engine(), tenantId, ops, now()));
+                (h, sql) -> PushWork.push(h, sql, engine(), options().aliasThreshold(), tenantId, ops, now()));
         logIfSlow(tenantId, ops.size(), start);
         return result;
     }
@@ -230,7 +230,7 @@ public final class SyncStore {
         boolean verify = replayOptions.mode() == ReplayMode.VERIFY;
         return context.inTransaction("replaying tenant \"" + tenantId + "\"",
                 d -> verify ? d.snapshotIsolation() : TransactionIsolationLevel.READ_COMMITTED,
-                (h, sql) -> new ReplayWork(h, sql, engine, tenantId, replayOptions, now()).run());
+                (h, sql) -> new ReplayWork(h, sql, engine, options().aliasThreshold(), tenantId, replayOptions, now()).run());
     }
 
     /**

@@ -25,6 +25,7 @@ public final class SyncStoreBuilder {
     private Duration statementTimeout = Duration.ofSeconds(30);
     private long maxPageBytes = 4L * 1024 * 1024;
     private Duration slowPushThreshold = Duration.ofSeconds(1);
+    private int aliasThreshold = dev.syncmat.core.clock.ContextAliases.DEFAULT_THRESHOLD;
 
     SyncStoreBuilder(Jdbi jdbi) {
         this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
@@ -133,6 +134,21 @@ public final class SyncStoreBuilder {
         return this;
     }
 
+    /**
+     * The context alias threshold T: once more than T entries of an object's context lie above its
+     * latest alias, the push that made it so records a new alias, so that the context served to
+     * clients has at most T + 1 entries (docs/merge.md, "Context aliases"); default 64. Must be
+     * below the clock actor limit, so that a client's next clock (served context plus its own
+     * actor) stays within it.
+     */
+    public SyncStoreBuilder aliasThreshold(int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException("aliasThreshold must be >= 1, but was " + value);
+        }
+        this.aliasThreshold = value;
+        return this;
+    }
+
     private static Duration positive(String name, Duration value) {
         Objects.requireNonNull(value, name);
         if (value.toMillis() < 1) {
@@ -150,8 +166,12 @@ public final class SyncStoreBuilder {
         if (maxPushOps < 1 || maxScopeEntries < 1) {
             throw new IllegalArgumentException("maxPushOps and maxScopeEntries must be >= 1");
         }
+        if (aliasThreshold + 2 > limits.maxClockActors()) {
+            throw new IllegalArgumentException("aliasThreshold + 2 must be at most maxClockActors (" + limits.maxClockActors()
+                    + "), but aliasThreshold was " + aliasThreshold);
+        }
         return new SyncStore(jdbi, new StoreOptions(limits, clock, MergeEngine.of(policy), schema, dialect,
                 defaultPullLimit, maxPullLimit, maxPushOps, maxScopeEntries, lockWaitTimeout, statementTimeout, maxPageBytes,
-                slowPushThreshold));
+                slowPushThreshold, aliasThreshold));
     }
 }

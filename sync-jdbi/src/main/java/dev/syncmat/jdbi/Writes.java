@@ -1,5 +1,7 @@
 package dev.syncmat.jdbi;
 
+import dev.syncmat.core.clock.ContextAliases;
+import dev.syncmat.core.clock.VectorClock;
 import dev.syncmat.core.protocol.ConflictRecord;
 import dev.syncmat.core.merge.MaterializedObject;
 import dev.syncmat.core.merge.ObjectState;
@@ -40,6 +42,8 @@ final class Writes {
             int8("changeSeq"), text("objectId"));
     private final RowBatch conflictDeletes = new RowBatch("conflicts_delete_object", text("objectId"));
     private final RowBatch objectDeletes = new RowBatch("object_delete", text("objectId"));
+    private final RowBatch aliases = new RowBatch("aliases_insert", text("objectId"), int8("aliasSeq"), int8("journalSeq"),
+            text("clock"), timestamp("createdAt"));
 
     Writes(Handle h, Sql sql, String tenant, OffsetDateTime now) {
         this.h = h;
@@ -67,14 +71,19 @@ final class Writes {
                 Rows.utc(c.createdAt()));
     }
 
+    /** Queues a new context alias of an object: number {@code k}, in its stored form. */
+    void alias(String objectId, int k, long journalSeq, VectorClock stored) {
+        aliases.add(objectId, (long) k, journalSeq, stored.toJson(), now);
+    }
+
     /**
-     * Queues the write of {@code state}, replacing the row {@code stored} (null for a new object).
+     * Queues the write of {@code state} (its context served compressed under {@code aliases}), replacing the row {@code stored} (null for a new object).
      * With {@code rewriteTags}, or when the stored row was unreadable, the object's tag rows are
      * replaced whatever they hold (a rebuild cannot trust them); otherwise only when the winner's
      * tags changed, and else moved to the new change sequence. When the row as clients saw it had a
      * type or tags the new state lacks, the exits are recorded for scoped pulls.
      */
-    void object(ObjectState state, Rows.StoredObject stored, long changeSeq, boolean rewriteTags) {
+    void object(ObjectState state, ContextAliases aliases, Rows.StoredObject stored, long changeSeq, boolean rewriteTags) {
         var w = state.winner();
         MaterializedObject before = stored == null ? null : stored.view();
         rewriteTags |= stored != null && !stored.readable();
@@ -89,7 +98,7 @@ final class Writes {
             }
         }
         (stored == null ? objectInserts : objectUpdates).add(state.objectId(), w.objectType(),
-                w.payload() == null ? null : w.payload().json(), w.isDelete(), w.clock().toJson(), state.context().toJson(),
+                w.payload() == null ? null : w.payload().json(), w.isDelete(), w.clock().toJson(), aliases.compress(state.context()).toJson(),
                 w.opId(), StoredForms.timestamp(w.timestamp()), StoredForms.tagsJson(w.tags()), state.headCount(),
                 StoredForms.otherHeadsJson(state), changeSeq, now);
         List<String> oldTags = before == null ? List.of() : before.tags();
@@ -119,7 +128,7 @@ final class Writes {
 
     /** Sends everything queued: the journal rows first (a push relies on it), deletes before inserts. */
     void flush() {
-        for (RowBatch b : List.of(journal, conflictDeletes, tagDeletes, objectDeletes, conflicts, objectUpdates, objectInserts,
+        for (RowBatch b : List.of(journal, aliases, conflictDeletes, tagDeletes, objectDeletes, conflicts, objectUpdates, objectInserts,
                 tagInserts, tagTouches, scopeExits)) {
             b.execute(h, sql, tenant);
         }

@@ -26,7 +26,9 @@ import java.util.Objects;
  * </ol>
  * Because the maximal elements of a set do not depend on the order its elements arrive in, the
  * heads (and so the winner) after any delivery order, batching or duplication of the same ops are
- * the same. Applying an op costs O(heads x clock size); payloads are compared as already
+ * the same. Clocks are compared as {@link Op#causalClock()}, which is the op's clock unless a store
+ * gave it the expansion of the context alias it names ({@link dev.syncmat.core.clock.ContextAliases}).
+ * Applying an op costs O(heads x clock size); payloads are compared as already
  * canonical text and never parsed.
  *
  * <p>Stateless and thread-safe.
@@ -74,7 +76,7 @@ public final class MergeEngine {
         // Kept small, with the rarer paths in methods of their own, so that the JIT can inline it
         // into the caller's loop.
         if (state == null) {
-            return new ApplyResult(op, Outcome.APPLIED, new ObjectState(op.objectId(), op, op.clock()), List.of());
+            return new ApplyResult(op, Outcome.APPLIED, new ObjectState(op.objectId(), op, op.causalClock()), List.of());
         }
         if (!state.objectId().equals(op.objectId())) {
             throw otherObject(state, op);
@@ -87,9 +89,9 @@ public final class MergeEngine {
         }
         // An op after the context is after every head: it becomes the only head, and its clock,
         // which covers the context, the new context. One walk instead of one per head.
-        ClockOrder order = op.clock().compare(state.context());
+        ClockOrder order = op.causalClock().compare(state.context());
         if (order == ClockOrder.AFTER) {
-            return new ApplyResult(op, Outcome.APPLIED, new ObjectState(state.objectId(), op, op.clock()), List.of());
+            return new ApplyResult(op, Outcome.APPLIED, new ObjectState(state.objectId(), op, op.causalClock()), List.of());
         }
         return state.headCount() == 1 ? applyToSingleHead(state, op, order) : applyToHeads(state, op);
     }
@@ -121,7 +123,7 @@ public final class MergeEngine {
         boolean[] dominated = n > Long.SIZE ? new boolean[n] : null;
         int survivors = 0;
         for (int i = 0; i < n; i++) {
-            ClockOrder order = op.clock().compare(heads.get(i).clock());
+            ClockOrder order = op.causalClock().compare(heads.get(i).causalClock());
             if (order == ClockOrder.BEFORE) {
                 return new ApplyResult(op, Outcome.STALE, state, List.of());
             }
@@ -137,7 +139,7 @@ public final class MergeEngine {
         }
         if (survivors == 0) {
             // An op that supersedes every head is the only head and the winner.
-            ObjectState next = new ObjectState(state.objectId(), op, state.context().merge(op.clock()));
+            ObjectState next = new ObjectState(state.objectId(), op, state.context().merge(op.causalClock()));
             return new ApplyResult(op, Outcome.APPLIED, next, List.of());
         }
         if (survivors == 1) {
@@ -174,7 +176,7 @@ public final class MergeEngine {
         if (!inserted) {
             newHeads.add(op);
         }
-        ObjectState next = new ObjectState(state.objectId(), List.copyOf(newHeads), winner, state.context().merge(op.clock()));
+        ObjectState next = new ObjectState(state.objectId(), List.copyOf(newHeads), winner, state.context().merge(op.causalClock()));
         return new ApplyResult(op, Outcome.MERGED, next, conflicts);
     }
 
@@ -201,7 +203,7 @@ public final class MergeEngine {
         int byId = op.compareOpId(head);
         int r = byPolicy != 0 ? byPolicy : byId;
         Op winner = r > 0 ? op : head;
-        VectorClock context = state.context().merge(op.clock());
+        VectorClock context = state.context().merge(op.causalClock());
         ObjectState next = byId < 0
                 ? new ObjectState(state.objectId(), op, head, winner, context)
                 : new ObjectState(state.objectId(), head, op, winner, context);
@@ -279,12 +281,12 @@ public final class MergeEngine {
             }
             boolean isHead = true;
             for (Op other : candidates) {
-                if (other != c && other.clock().dominates(c.clock())) {
+                if (other != c && other.causalClock().dominates(c.causalClock())) {
                     isHead = false;
                     break;
                 }
             }
-            context = context.merge(c.clock());
+            context = context.merge(c.causalClock());
             if (isHead) {
                 heads.add(c);
                 if (winner == null || rank(c, winner) > 0) {

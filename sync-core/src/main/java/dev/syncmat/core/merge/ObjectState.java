@@ -117,7 +117,10 @@ public final class ObjectState {
         return winner.clock();
     }
 
-    /** The merge of every head's clock. */
+    /**
+     * The merge of every head's {@link Op#causalClock() causal clock}: with context aliases, the
+     * full context, which a store compresses before serving it.
+     */
     public VectorClock context() {
         return context;
     }

@@ -2,6 +2,7 @@ package dev.syncmat.core.op;
 
 import dev.syncmat.core.Limits;
 import dev.syncmat.core.Utf8Order;
+import dev.syncmat.core.clock.ContextAliases;
 import dev.syncmat.core.clock.VectorClock;
 
 import java.time.Instant;
@@ -32,6 +33,9 @@ public final class Op {
     private final String objectType;
     private final OpKind kind;
     private final VectorClock clock;
+    // The clock the merge compares: the clock itself, or its expansion when it names a context
+    // alias (see withCausalClock). Derived, so equals and hashCode leave it out.
+    private final VectorClock causalClock;
     private final Payload payload;
     private final List<String> tags;
     private final Instant timestamp;
@@ -49,7 +53,15 @@ public final class Op {
         if (b.clock == null || b.clock.isEmpty()) {
             throw new InvalidOpException(opId, "clock", "clock must have at least one actor");
         }
+        for (int i = 0; i < b.clock.size(); i++) {
+            String actor = b.clock.actorAt(i);
+            if (actor.startsWith(ContextAliases.ACTOR) && !actor.equals(ContextAliases.ACTOR)) {
+                throw new InvalidOpException(opId, "clock", "clock actor ids starting with \"" + ContextAliases.ACTOR
+                        + "\" are reserved for context aliases, but the clock named \"" + abbreviate(actor) + "\"");
+            }
+        }
         this.clock = b.clock;
+        this.causalClock = b.clock;
         if (kind == OpKind.UPDATE && b.payload == null) {
             throw new InvalidOpException(opId, "payload", "payload is required for an update (use JSON null for an empty one)");
         }
@@ -60,6 +72,19 @@ public final class Op {
         this.tags = normalizeTags(b.tags, opId);
         this.timestamp = b.timestamp;
         this.opIdBelowSurrogates = Utf8Order.belowSurrogates(opId);
+    }
+
+    private Op(Op sent, VectorClock causalClock) {
+        this.opId = sent.opId;
+        this.objectId = sent.objectId;
+        this.objectType = sent.objectType;
+        this.kind = sent.kind;
+        this.clock = sent.clock;
+        this.causalClock = causalClock;
+        this.payload = sent.payload;
+        this.tags = sent.tags;
+        this.timestamp = sent.timestamp;
+        this.opIdBelowSurrogates = sent.opIdBelowSurrogates;
     }
 
     private static String requireId(String field, String value, String opId) {
@@ -213,6 +238,29 @@ public final class Op {
     /** The clock the op was written at; never empty. */
     public VectorClock clock() {
         return clock;
+    }
+
+    /**
+     * The clock the merge compares this op by: {@link #clock()}, unless the op was given its
+     * expansion with {@link #withCausalClock}. Not bounded by {@link Limits#maxClockActors()}.
+     */
+    public VectorClock causalClock() {
+        return causalClock;
+    }
+
+    /**
+     * This op, compared by the merge as if its clock were {@code expanded}; {@link #clock()} (what
+     * is journaled, served and compared by {@link #equals}) stays as sent. A store gives an op whose
+     * clock names a context alias the expansion {@link ContextAliases#expand} computes, which holds
+     * every actor the alias stands for and may exceed the actor limit.
+     *
+     * @throws IllegalArgumentException if {@code expanded} names the alias actor
+     */
+    public Op withCausalClock(VectorClock expanded) {
+        if (expanded.get(ContextAliases.ACTOR) != 0) {
+            throw new IllegalArgumentException("an expanded clock names no alias, but was given " + expanded);
+        }
+        return expanded.equals(causalClock) ? this : new Op(this, expanded);
     }
 
     /** The canonical payload of an update; null for a delete. */
