@@ -19,8 +19,8 @@ public final class PolicyMismatchException extends StoreException {
     PolicyMismatchException(String tenantId, String recordedPolicyId, String requestedPolicyId, String doing) {
         super("tenant \"" + tenantId + "\" is merged with policy \"" + recordedPolicyId + "\", but " + doing
                 + " uses policy \"" + requestedPolicyId + "\"; nothing was written. Use policy \"" + recordedPolicyId
-                + "\", or switch the tenant with a rebuild: replay --mode rebuild --policy " + requestedPolicyId
-                + " --switch-policy", null, false, null);
+                + "\", or switch the tenant with a rebuild (ReplayOptions.withSwitchPolicy; in the CLI: replay --mode "
+                + "rebuild --policy " + requestedPolicyId + " --switch-policy)", null, false, null);
         this.tenantId = tenantId;
         this.recordedPolicyId = recordedPolicyId;
         this.requestedPolicyId = requestedPolicyId;

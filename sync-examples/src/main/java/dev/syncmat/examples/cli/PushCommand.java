@@ -81,7 +81,7 @@ final class PushCommand implements Callable<Integer> {
                     return SyncCli.EXIT_INVALID_INPUT;
                 } catch (PolicyMismatchException e) {
                     err.println("error: batch of lines " + slice.get(0).number() + ".." + slice.get(slice.size() - 1).number()
-                            + " refused, nothing of it written (earlier batches are committed): --policy: " + e.getMessage());
+                            + " refused (earlier batches are committed): --policy: " + e.getMessage());
                     return SyncCli.EXIT_USAGE;
                 } catch (StoreException e) {
                     // A connection that dies while the commit is on its way may die after the commit
