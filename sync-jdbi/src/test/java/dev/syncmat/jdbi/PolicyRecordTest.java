@@ -154,6 +154,34 @@ class PolicyRecordTest {
         assertThat(recorded(f.db(), T)).as("a rebuild records its policy too").contains("update-wins");
     }
 
+    @StoreTesting.OnBothDatabases
+    void migratingAVersion3StoreWithDataLeavesItConsistentAndItsTenantsAdoptTheNextPolicy(TestDatabases.Kind kind) {
+        StoreTesting.Fixture f = StoreTesting.fresh(kind);
+        f.store().push(T, OPS);
+        // Back to what version 3 left: no policy column, reasons of at most 16 characters, no version 4.
+        String narrow = kind == TestDatabases.Kind.H2 ? "SET DATA TYPE VARCHAR(16)" : "TYPE VARCHAR(16)";
+        f.db().jdbi().useHandle(h -> {
+            h.execute("ALTER TABLE sync_tenants DROP COLUMN policy_id");
+            h.execute("ALTER TABLE sync_conflicts ALTER COLUMN reason " + narrow);
+            h.execute("DELETE FROM sync_schema_version WHERE version = 4");
+        });
+        Map<String, Long> before = f.counts();
+
+        assertThat(f.store().migrate()).containsExactly(4);
+        assertThat(f.counts()).isEqualTo(before);
+        assertThat(recorded(f.db(), T)).isEmpty();
+        assertThat(f.store().conflictCounts(T)).extracting(c -> c.reason().code())
+                .containsExactly("DELETE_WINS", "PAYLOAD_ORDER");
+        assertThat(f.store().replay(T, ReplayOptions.verify()).consistent()).isTrue();
+        assertThat(recorded(f.db(), T)).as("a verify records nothing").isEmpty();
+        SyncStore custom = store(f.db(), new LongerTitleWins());
+        custom.push(T, List.of(StoreTesting.update("e1", "doc-2", "note", VectorClock.of("e", 1), "\"a long title\"")));
+        assertThat(recorded(f.db(), T)).contains("longer-title-wins");
+        assertThat(custom.conflicts(T, ConflictQuery.object("doc-2"))).extracting(c -> c.reason().code())
+                .as("the widened column holds the custom code").containsExactly("longer_title");
+        catchThrowableOfType(PolicyMismatchException.class, () -> f.store().push(T, OPS.subList(0, 1)));
+    }
+
     @Test
     void theCustomPolicyKeepsTheLaws() {
         assertThatCode(() -> MergePolicyLaws.check(new LongerTitleWins())).doesNotThrowAnyException();
