@@ -47,10 +47,10 @@ final class ConflictReads {
     /** Counts of matching records by reason and object type, sorted by reason then type (UTF-8). */
     static List<ConflictCount> counts(Handle h, Sql sql, String tenant, ConflictQuery query) {
         List<ConflictCount> counts = new ArrayList<>(filtered(h, sql, "conflicts_stats", tenant, query)
-                .map((rs, ctx) -> new ConflictCount(ConflictReason.valueOf(rs.getString("reason")),
+                .map((rs, ctx) -> new ConflictCount(ConflictReason.of(rs.getString("reason")),
                         rs.getString("object_type"), rs.getLong("n")))
                 .list());
-        counts.sort(Comparator.comparing((ConflictCount c) -> c.reason().name(), Utf8Order.COMPARATOR)
+        counts.sort(Comparator.comparing((ConflictCount c) -> c.reason().code(), Utf8Order.COMPARATOR)
                 .thenComparing(ConflictCount::objectType, Utf8Order.COMPARATOR));
         return counts;
     }

@@ -10,13 +10,20 @@ package dev.syncmat.jdbi;
  * @param changeSeq  the last change sequence number (the tenant's head, which cursors point into)
  * @param epoch      drawn at random when the row was created (0 for rows older than schema 3)
  * @param headOpId   the op id at {@code journalSeq}, or null when the journal is empty
+ * @param policyId   the id of the merge policy the tenant's state was merged with, or null when
+ *                   none is recorded yet (a new tenant, or one created before schema 4)
  */
-record Counters(long journalSeq, long changeSeq, long epoch, String headOpId) {
+record Counters(long journalSeq, long changeSeq, long epoch, String headOpId, String policyId) {
     /** The counters of a tenant that has no row yet. */
-    static final Counters NONE = new Counters(0, 0, 0, null);
+    static final Counters NONE = new Counters(0, 0, 0, null, null);
 
     /** These counters with another change sequence number. */
     Counters withChangeSeq(long value) {
-        return new Counters(journalSeq, value, epoch, headOpId);
+        return new Counters(journalSeq, value, epoch, headOpId, policyId);
+    }
+
+    /** These counters after the journal grew to {@code journalSeq}, ending with {@code headOpId}. */
+    Counters advanced(long journalSeq, long changeSeq, String headOpId) {
+        return new Counters(journalSeq, changeSeq, epoch, headOpId, policyId);
     }
 }

@@ -46,6 +46,12 @@ final class PushWork {
     static PushResult push(Handle h, Sql sql, MergeEngine engine, int aliasThreshold, String tenant, List<Op> ops,
                            OffsetDateTime now) {
         Counters counters = Tenants.lock(h, sql, tenant);
+        String policyId = engine.policy().id();
+        Tenants.requirePolicy(tenant, counters, policyId, "this push");
+        if (counters.policyId() == null) {
+            // The tenant's first push (or its first since schema 4) records the policy it merges with.
+            Tenants.recordPolicy(h, sql, tenant, policyId);
+        }
         if (sql.dialect().optimisticPush()) {
             // Most pushes carry only new ops. Write them as such, first the journal rows, and let the
             // unique index on (tenant_id, op_id) prove it; only when it objects (a re-sent op, or an op
@@ -145,7 +151,7 @@ final class PushWork {
         writes.flush();
         Counters after = counters;
         if (journalSeq != counters.journalSeq()) {
-            after = new Counters(journalSeq, changeSeq, counters.epoch(), lastOpId);
+            after = counters.advanced(journalSeq, changeSeq, lastOpId);
             Tenants.update(h, sql, tenant, after);
         }
         return new PushResult(results, Cursors.encode(tenant, after, after.changeSeq()));

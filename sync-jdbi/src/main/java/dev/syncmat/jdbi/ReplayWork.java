@@ -87,8 +87,12 @@ final class ReplayWork {
     }
 
     ReplayReport run() {
-        LOG.info("{} of tenant \"{}\" with policy {} started", options.mode().wireName(), tenant, engine.policy().id());
         Counters counters = rebuild ? Tenants.lock(h, sql, tenant) : Tenants.head(h, sql, tenant);
+        String policyId = engine.policy().id();
+        if (!options.switchPolicy()) {
+            Tenants.requirePolicy(tenant, counters, policyId, "this " + options.mode().wireName());
+        }
+        LOG.info("{} of tenant \"{}\" with policy {} started", options.mode().wireName(), tenant, policyId);
         changeSeq = counters.changeSeq();
         String afterObject = "";
         long afterSeq = 0;
@@ -141,6 +145,13 @@ final class ReplayWork {
         removeOrphans(checkedUpTo, null, Set.of());
         if (rebuild && changeSeq != counters.changeSeq()) {
             Tenants.update(h, sql, tenant, counters.withChangeSeq(changeSeq));
+        }
+        if (rebuild && !policyId.equals(counters.policyId())) {
+            // In the rebuild's transaction: the state and the policy it was merged with commit together.
+            Tenants.recordPolicy(h, sql, tenant, policyId);
+            if (counters.policyId() != null) {
+                LOG.warn("tenant \"{}\" switched from merge policy {} to {}", tenant, counters.policyId(), policyId);
+            }
         }
         LOG.info("{} of tenant \"{}\" finished: {} journal entries, {} objects, {} differing", options.mode().wireName(),
                 tenant, journalOps, objects, differing);

@@ -101,7 +101,8 @@ final class StoreContext {
             try {
                 result = limited(handle, s, true, work);
             } catch (SyncException e) {
-                if (!(e instanceof StoreException)) {
+                // A database failure has failed the transaction; refused work has not, so take it back.
+                if (!(e instanceof StoreException) || e instanceof PolicyMismatchException) {
                     handle.rollbackToSavepoint(SAVEPOINT);
                 }
                 throw e;

@@ -111,6 +111,9 @@ public final class SyncStore {
      *
      * @throws InvalidInputException on a bad tenant id, an op over the limits, too many ops, or an
      *                               op id reused with other content (nothing written)
+     * @throws PolicyMismatchException when the tenant's state was merged with another policy than
+     *                               this store's (nothing written); the first push into a tenant,
+     *                               or the first since schema 4, records this store's policy
      * @throws StoreException        when the database fails (nothing written, unless the connection
      *                               was lost during the commit: then the batch may be stored; retry),
      *                               or the tenant's lock was not free within the lock-wait timeout
@@ -223,6 +226,14 @@ public final class SyncStore {
      * (clients are not told). Verify runs in one transaction that reads a single snapshot
      * (repeatable read on PostgreSQL, serializable on H2) and writes nothing.
      * Memory stays at about one page of journal entries plus the ids of differing objects.
+     *
+     * <p>The replay's policy (the options', else the store's) must be the one recorded for the
+     * tenant, unless the options {@linkplain ReplayOptions#withSwitchPolicy(boolean) switch
+     * policy}: then a verify reports what the switch would change, and a rebuild re-merges the
+     * tenant and records the new policy in the same transaction. A rebuild of a tenant with no
+     * recorded policy records its own.
+     *
+     * @throws PolicyMismatchException when another policy is recorded and the options do not switch
      */
     public ReplayReport replay(String tenantId, ReplayOptions replayOptions) {
         Checks.tenant(options(), tenantId);

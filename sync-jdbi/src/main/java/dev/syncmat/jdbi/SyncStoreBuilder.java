@@ -1,6 +1,7 @@
 package dev.syncmat.jdbi;
 
 import dev.syncmat.core.Limits;
+import dev.syncmat.core.Utf8Order;
 import dev.syncmat.core.merge.MergeEngine;
 import dev.syncmat.core.merge.MergePolicy;
 import org.jdbi.v3.core.Jdbi;
@@ -43,9 +44,22 @@ public final class SyncStoreBuilder {
         return this;
     }
 
-    /** Merge policy; default {@link MergePolicy#deleteWins()}. Changing it requires a replay. */
+    /**
+     * Merge policy; default {@link MergePolicy#deleteWins()}. Its {@link MergePolicy#id()} is
+     * recorded for each tenant on its first push; a store with another policy is refused on that
+     * tenant until a rebuild switches it ({@link ReplayOptions#withSwitchPolicy(boolean)}).
+     *
+     * @throws IllegalArgumentException when the policy's id is empty, longer than 200 characters,
+     *                                  or holds U+0000 or an unpaired surrogate (it must be storable)
+     */
     public SyncStoreBuilder mergePolicy(MergePolicy value) {
-        this.policy = Objects.requireNonNull(value);
+        Objects.requireNonNull(value, "mergePolicy");
+        String id = value.id();
+        if (id == null || id.isEmpty() || id.length() > 200 || Utf8Order.firstUnstorableChar(id) >= 0) {
+            throw new IllegalArgumentException("mergePolicy id must be 1 to 200 characters without U+0000 or unpaired "
+                    + "surrogates, but was " + (id == null ? "null" : "\"" + (id.length() > 200 ? id.substring(0, 32) + "..." : id) + "\""));
+        }
+        this.policy = value;
         return this;
     }
 

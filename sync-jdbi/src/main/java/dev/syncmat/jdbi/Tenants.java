@@ -46,6 +46,24 @@ final class Tenants {
                 .bind("changeSeq", counters.changeSeq()).bind("headOpId", counters.headOpId()).execute();
     }
 
+    /**
+     * Refuses work with policy {@code policyId} on a tenant whose state was merged with another
+     * one. A tenant with no recorded policy (new, or created before schema 4) accepts any.
+     *
+     * @param doing what the refused call is, for the message: "this push", "this rebuild"
+     * @throws PolicyMismatchException when another policy is recorded
+     */
+    static void requirePolicy(String tenant, Counters counters, String policyId, String doing) {
+        if (counters.policyId() != null && !counters.policyId().equals(policyId)) {
+            throw new PolicyMismatchException(tenant, counters.policyId(), policyId, doing);
+        }
+    }
+
+    /** Records {@code policyId} as the policy the tenant's state is merged with. */
+    static void recordPolicy(Handle h, Sql sql, String tenant, String policyId) {
+        sql.update(h, "tenant_policy_update").bind("tenant", tenant).bind("policyId", policyId).execute();
+    }
+
     /** The op id at a journal position, if the journal holds one there. */
     static Optional<String> opIdAt(Handle h, Sql sql, String tenant, long journalSeq) {
         return sql.query(h, "journal_op_at").bind("tenant", tenant).bind("journalSeq", journalSeq)
@@ -64,7 +82,7 @@ final class Tenants {
     private static Optional<Counters> select(Handle h, Sql sql, String name, String tenant) {
         return sql.query(h, name).bind("tenant", tenant)
                 .map((rs, ctx) -> new Counters(rs.getLong("journal_seq"), rs.getLong("change_seq"), rs.getLong("epoch"),
-                        rs.getString("head_op_id")))
+                        rs.getString("head_op_id"), rs.getString("policy_id")))
                 .findOne();
     }
 }

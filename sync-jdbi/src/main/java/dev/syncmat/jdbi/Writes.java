@@ -67,7 +67,7 @@ final class Writes {
     }
 
     void conflict(ConflictRecord c) {
-        conflicts.add(c.journalSeq(), c.winnerOpId(), c.loserOpId(), c.objectId(), c.objectType(), c.reason().name(),
+        conflicts.add(c.journalSeq(), c.winnerOpId(), c.loserOpId(), c.objectId(), c.objectType(), c.reason().code(),
                 Rows.utc(c.createdAt()));
     }
 

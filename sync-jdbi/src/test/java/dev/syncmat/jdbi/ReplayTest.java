@@ -223,7 +223,7 @@ class ReplayTest {
 
     @ParameterizedTest
     @MethodSource("dev.syncmat.jdbi.TestDatabases#kinds")
-    void verifyWithAnotherPolicyReportsExactlyTheObjectsItsWinnerWouldChange(TestDatabases.Kind kind) {
+    void verifyOfAPolicySwitchReportsExactlyTheObjectsItsWinnerWouldChange(TestDatabases.Kind kind) {
         TestDatabases.Database db = TestDatabases.create(kind);
         SyncStore store = store(db);
         Map<String, List<Op>> ops = fill(store, 15);
@@ -239,12 +239,13 @@ class ReplayTest {
         }
         assertThat(expected).as("the history should contain delete/update conflicts").isNotEmpty();
 
-        ReplayReport verify = store.replay("t1", ReplayOptions.verify().withPolicy(MergePolicy.updateWins()));
+        ReplayReport verify = store.replay("t1",
+                ReplayOptions.verify().withPolicy(MergePolicy.updateWins()).withSwitchPolicy(true));
         assertThat(verify.policy()).isEqualTo("update-wins");
         assertThat(verify.changed()).containsExactlyElementsOf(expected);
 
         SyncStore switched = SyncStore.builder(db.jdbi()).mergePolicy(MergePolicy.updateWins()).build();
-        switched.replay("t1", ReplayOptions.rebuild());
+        switched.replay("t1", ReplayOptions.rebuild().withSwitchPolicy(true));
         for (ObjectState s : updateWins.objects()) {
             assertThat(switched.get("t1", s.objectId())).isEqualTo(MaterializedObject.of(s));
         }

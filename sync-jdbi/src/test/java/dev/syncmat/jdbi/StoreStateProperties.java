@@ -208,9 +208,9 @@ class StoreStateProperties {
         List<ConflictCount> conflictCounts() {
             Map<List<String>, Long> counts = new TreeMap<>(Comparator.<List<String>, String>comparing(k -> k.get(0),
                     Utf8Order.COMPARATOR).thenComparing(k -> k.get(1), Utf8Order.COMPARATOR));
-            conflicts.forEach(c -> counts.merge(List.of(c.reason().name(), c.objectType()), 1L, Long::sum));
+            conflicts.forEach(c -> counts.merge(List.of(c.reason().code(), c.objectType()), 1L, Long::sum));
             List<ConflictCount> out = new ArrayList<>();
-            counts.forEach((k, n) -> out.add(new ConflictCount(ConflictReason.valueOf(k.get(0)), k.get(1), n)));
+            counts.forEach((k, n) -> out.add(new ConflictCount(ConflictReason.of(k.get(0)), k.get(1), n)));
             return out;
         }
     }

@@ -229,9 +229,9 @@ class TenantIsolationPathsTest {
 
     private static List<ConflictCount> counts(List<ConflictRecord> records) {
         Map<String, Long> n = new TreeMap<>(Utf8Order.COMPARATOR);
-        records.forEach(c -> n.merge(c.reason().name() + "\u0000" + c.objectType(), 1L, Long::sum));
+        records.forEach(c -> n.merge(c.reason().code() + "\u0000" + c.objectType(), 1L, Long::sum));
         List<ConflictCount> out = new ArrayList<>();
-        n.forEach((k, v) -> out.add(new ConflictCount(ConflictReason.valueOf(k.substring(0, k.indexOf('\u0000'))),
+        n.forEach((k, v) -> out.add(new ConflictCount(ConflictReason.of(k.substring(0, k.indexOf('\u0000'))),
                 k.substring(k.indexOf('\u0000') + 1), v)));
         return out;
     }

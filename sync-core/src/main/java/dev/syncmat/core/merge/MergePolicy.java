@@ -12,8 +12,9 @@ import dev.syncmat.core.op.Op;
  * (compare returns 0) by op id in UTF-8 byte order, so every policy ends up total.
  * {@link dev.syncmat.core.testing.MergePolicyLaws} checks these rules for a custom policy.
  *
- * <p>The policy in use is part of the stored state's meaning: a store must be replayed (see the
- * storage adapter) when its policy changes.
+ * <p>The policy in use is part of the stored state's meaning: the storage adapter records
+ * {@link #id()} per tenant, refuses to merge a tenant under another id, and switches a tenant only
+ * by rebuilding it from its journal.
  *
  * <p>Implementations must be thread-safe; the built-in ones are stateless.
  */
@@ -21,10 +22,17 @@ public interface MergePolicy {
     /** Positive if {@code a} ranks above {@code b}, negative if below, 0 if the policy cannot tell. */
     int compare(Op a, Op b);
 
-    /** Why {@code winner} ranks above {@code loser}, given that {@link #compare} said it does. */
+    /**
+     * Why {@code winner} ranks above {@code loser}, given that {@link #compare} said it does: one of
+     * the built-in reasons, or one of the policy's own made with {@link ConflictReason#of}. It must
+     * depend only on the two ops, like {@link #compare}.
+     */
     ConflictReason reason(Op winner, Op loser);
 
-    /** A short stable id for reports, logs and CLI flags, e.g. {@code delete-wins}. */
+    /**
+     * A short stable id for reports, logs and CLI flags, e.g. {@code delete-wins}. Stores record it
+     * with each tenant's state, so two policies that order ops differently must have different ids.
+     */
     String id();
 
     /**

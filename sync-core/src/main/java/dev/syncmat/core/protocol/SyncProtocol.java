@@ -189,7 +189,7 @@ public final class SyncProtocol {
             g.writeStartObject();
             g.writeStringField("winnerOpId", c.winnerOpId());
             g.writeStringField("loserOpId", c.loserOpId());
-            g.writeStringField("reason", c.reason().name());
+            g.writeStringField("reason", c.reason().code());
             g.writeEndObject();
         }
         g.writeEndArray();
@@ -226,7 +226,7 @@ public final class SyncProtocol {
         g.writeStringField("objectType", c.objectType());
         g.writeStringField("winnerOpId", c.winnerOpId());
         g.writeStringField("loserOpId", c.loserOpId());
-        g.writeStringField("reason", c.reason().name());
+        g.writeStringField("reason", c.reason().code());
         g.writeStringField("createdAt", c.createdAt().toString());
         g.writeEndObject();
     }

@@ -353,7 +353,7 @@ public final class MergePolicyLaws {
                                 + ") is null", null);
                     }
                     ConflictReason again = reason(ops, i, j);
-                    if (again != reason) {
+                    if (!reason.equals(again)) {
                         return new Violation(Law.DETERMINISM, pick(ops, i, j), "reason(" + name(i, j, 0) + ", "
                                 + name(i, j, 1) + ") returned " + reason + ", then " + again, null);
                     }
@@ -377,7 +377,7 @@ public final class MergePolicyLaws {
                                 + name(i, j, 1) + ") is " + word(sign[i][j]) + ", but " + word(c)
                                 + " for equal copies of them " + how, null);
                     }
-                    if (c > 0 && reason(List.of(copies.get(i), copies.get(j)), 0, 1) != reason(ops, i, j)) {
+                    if (c > 0 && !Objects.equals(reason(List.of(copies.get(i), copies.get(j)), 0, 1), reason(ops, i, j))) {
                         return new Violation(Law.INDEPENDENCE, pick(ops, i, j), "reason(" + name(i, j, 0) + ", "
                                 + name(i, j, 1) + ") differs for equal copies of them " + how, null);
                     }

@@ -61,7 +61,7 @@ final class ConflictsCommand implements Callable<Integer> {
                 for (ConflictCount c : opened.store().conflictCounts(tenant, query)) {
                     out.println(SyncJson.write(g -> {
                         g.writeStartObject();
-                        g.writeStringField("reason", c.reason().name());
+                        g.writeStringField("reason", c.reason().code());
                         g.writeStringField("objectType", c.objectType());
                         g.writeNumberField("count", c.count());
                         g.writeEndObject();

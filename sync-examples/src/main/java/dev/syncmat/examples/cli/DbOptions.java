@@ -35,8 +35,8 @@ final class DbOptions {
     @Option(names = "--schema", paramLabel = "SCHEMA", description = "Schema holding the sync tables (default: the connection's).")
     String schema;
 
-    @Option(names = "--policy", paramLabel = "POLICY",
-            description = "Merge policy of the store: delete-wins (default) or update-wins. Must match the service's.")
+    @Option(names = "--policy", paramLabel = "POLICY", description = PolicyOption.DESCRIPTION
+            + " Must be the one recorded for the tenant (the service's).")
     String policy;
 
     /** An open database; closing it closes the pool. */
@@ -110,6 +110,8 @@ final class DbOptions {
 
     /** Opens a small pool and builds the store, doing {@code tables} about the tables. */
     Opened open(int poolSize, Tables tables) {
+        // Checked before the database is opened.
+        MergePolicy merge = policy == null ? null : PolicyOption.parse(policy);
         HikariDataSource ds = pool(poolSize, "sync-cli");
         try {
             Jdbi jdbi = Jdbi.create(ds);
@@ -117,8 +119,12 @@ final class DbOptions {
             if (schema != null) {
                 builder.schema(schema);
             }
-            if (policy != null) {
-                builder.mergePolicy(MergePolicy.byId(policy));
+            if (merge != null) {
+                try {
+                    builder.mergePolicy(merge);
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException("--policy: " + e.getMessage());
+                }
             }
             SyncStore store = builder.build();
             if (tables == Tables.MIGRATE) {

@@ -7,7 +7,6 @@ import dev.syncmat.core.json.SyncJson;
 import dev.syncmat.core.merge.MaterializedObject;
 import dev.syncmat.core.merge.Materializer;
 import dev.syncmat.core.merge.MergeEngine;
-import dev.syncmat.core.merge.MergePolicy;
 import dev.syncmat.core.merge.ObjectState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,8 +38,7 @@ final class MaterializeCommand implements Callable<Integer> {
     @Option(names = "--input", required = true, paramLabel = "FILE", description = "JSON lines of ops (optional tenantId per line).")
     Path input;
 
-    @Option(names = "--policy", defaultValue = "delete-wins", paramLabel = "POLICY",
-            description = "Merge policy: delete-wins (default) or update-wins.")
+    @Option(names = "--policy", defaultValue = "delete-wins", paramLabel = "POLICY", description = PolicyOption.DESCRIPTION)
     String policy;
 
     @Override
@@ -48,10 +46,10 @@ final class MaterializeCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         MergeEngine engine;
         try {
-            engine = MergeEngine.of(MergePolicy.byId(policy));
-        } catch (IllegalArgumentException e) {
-            err.println("error: --policy: " + e.getMessage());
-            return 2;
+            engine = MergeEngine.of(PolicyOption.parse(policy));
+        } catch (UsageException e) {
+            err.println("error: " + e.getMessage());
+            return SyncCli.EXIT_USAGE;
         }
         List<OpLines.Numbered> lines;
         try {

@@ -4,6 +4,7 @@ import dev.syncmat.core.InvalidInputException;
 import dev.syncmat.core.json.SyncJson;
 import dev.syncmat.core.op.Op;
 import dev.syncmat.core.protocol.PushResult;
+import dev.syncmat.jdbi.PolicyMismatchException;
 import dev.syncmat.jdbi.StoreException;
 import dev.syncmat.core.protocol.SyncProtocol;
 import picocli.CommandLine.Command;
@@ -78,6 +79,10 @@ final class PushCommand implements Callable<Integer> {
                     err.println("error: batch of lines " + slice.get(0).number() + ".." + slice.get(slice.size() - 1).number()
                             + " rejected, nothing of it written: field \"" + e.field() + "\": " + e.getMessage());
                     return SyncCli.EXIT_INVALID_INPUT;
+                } catch (PolicyMismatchException e) {
+                    err.println("error: batch of lines " + slice.get(0).number() + ".." + slice.get(slice.size() - 1).number()
+                            + " refused (earlier batches are committed): --policy: " + e.getMessage());
+                    return SyncCli.EXIT_USAGE;
                 } catch (StoreException e) {
                     // A connection that dies while the commit is on its way may die after the commit
                     // (PostgreSQL reports a backend terminated at that moment as a failed COMMIT).

@@ -14,9 +14,11 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 /**
- * {@code replay --db URL --tenant T --mode verify|rebuild [--policy P]}: recomputes the tenant's
- * objects and conflicts from the journal with the store's (or the given) merge policy; prints one
- * JSON report, progress on stderr. A verify that finds differences exits with 4.
+ * {@code replay --db URL --tenant T --mode verify|rebuild [--policy P [--switch-policy]]}:
+ * recomputes the tenant's objects and conflicts from the journal with the store's (or the given)
+ * merge policy; prints one JSON report, progress on stderr. A verify that finds differences exits
+ * with 4; a policy other than the tenant's recorded one exits with 2, unless {@code --switch-policy}
+ * says to switch to it.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = "Verify or rebuild a tenant's objects and conflicts from its journal; prints one JSON report.")
@@ -36,12 +38,21 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--page-size", defaultValue = "1000", paramLabel = "N", description = "Journal entries per round trip.")
     int pageSize;
 
+    @Option(names = "--switch-policy",
+            description = "Replay with --policy although the tenant records another one: verify shows what the switch "
+                    + "would change, rebuild re-merges the tenant and records the new policy. Needs --policy.")
+    boolean switchPolicy;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         ReplayMode m = ReplayMode.fromWireName(mode);
         if (m == null) {
             err.println("error: --mode must be verify or rebuild, but was \"" + mode + "\"");
+            return 2;
+        }
+        if (switchPolicy && db.policy == null) {
+            err.println("error: --switch-policy needs --policy naming the policy to switch the tenant to");
             return 2;
         }
         ReplayOptions options;
@@ -51,7 +62,7 @@ final class ReplayCommand implements Callable<Integer> {
                         err.println("replay: " + p.journalOps() + " journal ops, " + p.objects() + " objects, "
                                 + p.changed() + " differing");
                         err.flush();
-                    });
+                    }, switchPolicy);
         } catch (IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
             return 2;

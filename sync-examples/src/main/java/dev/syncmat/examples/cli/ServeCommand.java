@@ -52,6 +52,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--schema", paramLabel = "SCHEMA", description = "Schema holding the sync tables.")
     String schema;
 
+    @Option(names = "--policy", paramLabel = "POLICY", description = PolicyOption.DESCRIPTION
+            + " Recorded for each tenant on its first push; a tenant merged with another policy gets 500 policy_mismatch.")
+    String policy;
+
     @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT", description = "Port (0 for any free one; default 8080).")
     int port;
 
@@ -113,6 +117,7 @@ final class ServeCommand implements Callable<Integer> {
         db.password = password;
         db.passwordEnv = passwordEnv;
         db.schema = schema;
+        db.policy = policy;
         ServiceOptions.Builder limits = ServiceOptions.builder().address(new InetSocketAddress(bind, port)).idleTimeout(idle)
                 .maxBodyBytes(maxBodyBytes).threads(threads).queue(queue).maxConnections(maxConnections).healthTimeout(healthWait);
         if (tenantConcurrency != null) {

@@ -1,5 +1,6 @@
 package dev.syncmat.examples.cli;
 
+import dev.syncmat.jdbi.PolicyMismatchException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,7 +17,10 @@ import java.nio.charset.StandardCharsets;
 public final class SyncCli {
     /** Exit code for invalid input data (a bad op, a bad cursor). */
     static final int EXIT_INVALID_INPUT = 1;
-    /** Exit code for a command line that cannot work as given (picocli's own usage errors too). */
+    /**
+     * Exit code for a command line that cannot work as given (picocli's own usage errors too, and a
+     * {@code --policy} other than the one recorded for the tenant).
+     */
     static final int EXIT_USAGE = 2;
     /** Exit code for a database or environment failure. */
     static final int EXIT_FAILURE = 3;
@@ -39,7 +43,8 @@ public final class SyncCli {
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("error: " + ex.getMessage());
-            return ex instanceof UsageException ? EXIT_USAGE : EXIT_FAILURE;
+            // A --policy other than the tenant's recorded one is a command line that cannot work as given.
+            return ex instanceof UsageException || ex instanceof PolicyMismatchException ? EXIT_USAGE : EXIT_FAILURE;
         });
         int code = cl.execute(args);
         out.flush();

@@ -1,6 +1,7 @@
 package dev.syncmat.examples.demo;
 
 import dev.syncmat.core.json.SyncJson;
+import dev.syncmat.core.merge.ConflictReason;
 import dev.syncmat.core.merge.MaterializedObject;
 import dev.syncmat.core.merge.Materializer;
 import dev.syncmat.core.op.Op;
@@ -198,12 +199,20 @@ public final class Demo {
     }
 
     private static String explain(ConflictRecord r) {
-        return switch (r.reason()) {
-            case DELETE_WINS -> "a delete beats a concurrent edit";
-            case UPDATE_WINS -> "an edit beats a concurrent delete";
-            case PAYLOAD_ORDER -> "concurrent edits: the greater payload wins";
-            case OP_ID_ORDER -> "nothing else differs: the greater op id wins";
-        };
+        ConflictReason reason = r.reason();
+        if (reason.equals(ConflictReason.DELETE_WINS)) {
+            return "a delete beats a concurrent edit";
+        }
+        if (reason.equals(ConflictReason.UPDATE_WINS)) {
+            return "an edit beats a concurrent delete";
+        }
+        if (reason.equals(ConflictReason.PAYLOAD_ORDER)) {
+            return "concurrent edits: the greater payload wins";
+        }
+        if (reason.equals(ConflictReason.OP_ID_ORDER)) {
+            return "nothing else differs: the greater op id wins";
+        }
+        return "the policy's own reason " + reason.code();
     }
 
     /** Writes objects as JSON lines, for debugging a failed run. */

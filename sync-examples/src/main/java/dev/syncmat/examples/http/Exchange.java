@@ -1,6 +1,7 @@
 package dev.syncmat.examples.http;
 
 import dev.syncmat.core.InvalidInputException;
+import dev.syncmat.jdbi.PolicyMismatchException;
 import dev.syncmat.jdbi.StoreException;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
@@ -173,6 +174,12 @@ final class Exchange {
         if (t instanceof InvalidInputException e) {
             // A cursor the store's history cannot serve is gone for good: 410, and the client resyncs.
             return new HttpError(e.code().equals("cursor_expired") ? 410 : 400, e.code(), e.getMessage(), e.field());
+        }
+        if (t instanceof PolicyMismatchException e) {
+            // The service's merge policy is not the tenant's recorded one: a misconfigured server (logged
+            // as an ERROR like every 500), not the client's fault, and retrying cannot help.
+            return new HttpError(500, e.code(), "the service's merge policy \"" + e.requestedPolicyId()
+                    + "\" is not the policy \"" + e.recordedPolicyId() + "\" recorded for this tenant", null);
         }
         if (t instanceof StoreException e) {
             return e.isRetryable()

@@ -110,10 +110,41 @@ class StoreCommandsTest {
         assertThat(json(rebuild.out().strip()).get("changed").get(0).textValue()).isEqualTo("task-7");
         assertThat(CliRunner.run("replay", "--db", db(), "--tenant", "acme", "--mode", "verify").exitCode()).isZero();
 
-        CliRunner.Result otherPolicy = CliRunner.run("replay", "--db", db(), "--tenant", "acme", "--mode", "verify",
+        CliRunner.Result refused = CliRunner.run("replay", "--db", db(), "--tenant", "acme", "--mode", "verify",
                 "--policy", "update-wins");
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.out()).isEmpty();
+        assertThat(refused.err()).contains("policy \"delete-wins\"").contains("policy \"update-wins\"")
+                .contains("--switch-policy");
+        CliRunner.Result otherPolicy = CliRunner.run("replay", "--db", db(), "--tenant", "acme", "--mode", "verify",
+                "--policy", "update-wins", "--switch-policy");
         assertThat(otherPolicy.exitCode()).isEqualTo(4);
         assertThat(json(otherPolicy.out().strip()).get("changed").get(0).textValue()).isEqualTo("note-2");
+    }
+
+    @Test
+    void aRebuildWithSwitchPolicyMovesTheTenantToTheNewPolicy() throws IOException {
+        Path ops = acmeOps();
+        CliRunner.run("push", "--db", db(), "--tenant", "acme", "--input", ops.toString());
+        CliRunner.Result noPolicy = CliRunner.run("replay", "--db", db(), "--tenant", "acme", "--mode", "rebuild",
+                "--switch-policy");
+        assertThat(noPolicy.exitCode()).isEqualTo(2);
+        assertThat(noPolicy.err()).contains("--switch-policy needs --policy");
+
+        CliRunner.Result switched = CliRunner.run("replay", "--db", db(), "--tenant", "acme", "--mode", "rebuild",
+                "--policy", "update-wins", "--switch-policy");
+        assertThat(switched.exitCode()).as(switched.err()).isZero();
+        assertThat(json(switched.out().strip()).get("policy").textValue()).isEqualTo("update-wins");
+        String recorded = Jdbi.create(db()).withHandle(h -> h.createQuery("SELECT policy_id FROM sync_tenants")
+                .mapTo(String.class).one());
+        assertThat(recorded).isEqualTo("update-wins");
+        assertThat(CliRunner.run("replay", "--db", db(), "--tenant", "acme", "--mode", "verify", "--policy", "update-wins")
+                .exitCode()).isZero();
+
+        CliRunner.Result oldPolicy = CliRunner.run("push", "--db", db(), "--tenant", "acme", "--input", ops.toString());
+        assertThat(oldPolicy.exitCode()).isEqualTo(2);
+        assertThat(oldPolicy.err()).contains("tenant \"acme\" is merged with policy \"update-wins\"");
+        assertThat(rows("sync_journal")).isEqualTo(9);
     }
 
     @Test
@@ -151,7 +182,7 @@ class StoreCommandsTest {
         long schemas = Jdbi.create(db()).withHandle(h -> h.createQuery(
                 "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SCHEMATA WHERE SCHEMA_NAME = 'TPYO'").mapTo(Long.class).one());
         assertThat(schemas).isZero();
-        assertThat(CliRunner.run("migrate", "--db", db()).out().strip()).isEqualTo("{\"applied\":[1,2,3,4],\"version\":4}");
+        assertThat(CliRunner.run("migrate", "--db", db()).out().strip()).isEqualTo("{\"applied\":[1,2,3,4,5],\"version\":5}");
         assertThat(CliRunner.run("migrate", "--db", db()).out().strip()).isEqualTo("{\"applied\":[],\"version\":4}");
     }
 
