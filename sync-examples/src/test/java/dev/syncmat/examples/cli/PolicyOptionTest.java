@@ -1,5 +1,6 @@
 package dev.syncmat.examples.cli;
 
+import dev.syncmat.jdbi.LongerTitleWins;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.syncmat.core.json.SyncJson;
 import org.junit.jupiter.api.Test;
