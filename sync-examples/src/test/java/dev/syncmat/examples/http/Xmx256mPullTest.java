@@ -110,6 +110,23 @@ class Xmx256mPullTest {
         }
     }
 
+    /**
+     * Sends a pull, once more if a kept-alive connection turned out closed before any byte came
+     * back: the service closes connections idle for 30 s, and a client that picks one from its
+     * pool at that moment gets no answer at all. A pull is safe to repeat; anything else fails.
+     */
+    private static HttpResponse<InputStream> send(HttpClient http, HttpRequest request) throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            } catch (IOException e) {
+                if (attempt == 3 || !String.valueOf(e.getMessage()).contains("received no bytes")) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     /** Every page of a first pull, read as a stream; checks each payload and returns the ids in order. */
     private static List<String> pullAll(HttpClient http, int port) throws IOException, InterruptedException {
         List<String> ids = new ArrayList<>();
@@ -119,7 +136,7 @@ class Xmx256mPullTest {
                     .timeout(Duration.ofMinutes(2)).header("Authorization", "Bearer tok-a")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"sinceCursor\":" + (cursor == null ? "null" : "\"" + cursor + "\"") + "}"))
                     .build();
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response = send(http, request);
             try (InputStream body = response.body()) {
                 if (response.statusCode() != 200) {
                     throw new AssertionError("pull answered " + response.statusCode() + ": "
