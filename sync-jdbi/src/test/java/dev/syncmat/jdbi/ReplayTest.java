@@ -290,7 +290,7 @@ class ReplayTest {
         assertThat(store.conflicts("t", ConflictQuery.between(Instant.parse("2026-11-24T10:00:01Z"), null))).isEmpty();
         assertThat(store.conflicts("other", ConflictQuery.all())).isEmpty();
         assertThat(store.conflictCounts("t")).containsExactly(
-                new ConflictCount(ConflictReason.DELETE_WINS, "note", 2),
+                new ConflictCount(ConflictReason.DELETE_WINS, "note", 1),
                 new ConflictCount(ConflictReason.PAYLOAD_ORDER, "note", 1));
     }
 }
