@@ -126,7 +126,7 @@ final class PushWork {
             writes.journal(journalSeq, op);
             for (Conflict c : r.conflicts()) {
                 writes.conflict(new ConflictRecord(journalSeq, c.objectId(), r.state().objectType(), c.winnerOpId(),
-                        c.loserOpId(), c.reason(), now.toInstant()));
+                        c.loserOpId(), c.reason(), now.toInstant(), c.metHeads()));
             }
             if (r.outcome().changed()) {
                 states.put(op.objectId(), r.state());

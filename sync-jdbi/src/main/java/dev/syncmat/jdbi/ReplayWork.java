@@ -123,7 +123,7 @@ final class ReplayWork {
                 current.lastJournalSeq = entry.journalSeq();
                 for (Conflict c : r.conflicts()) {
                     current.conflicts.add(new ConflictRecord(entry.journalSeq(), objectId, r.state().objectType(),
-                            c.winnerOpId(), c.loserOpId(), c.reason(), entry.receivedAt()));
+                            c.winnerOpId(), c.loserOpId(), c.reason(), entry.receivedAt(), c.metHeads()));
                 }
             }
             boolean last = page.size() < options.pageSize();

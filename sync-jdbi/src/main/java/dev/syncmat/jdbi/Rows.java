@@ -146,7 +146,8 @@ final class Rows {
     static ConflictRecord conflict(ResultSet rs) throws SQLException {
         return new ConflictRecord(rs.getLong("journal_seq"), rs.getString("object_id"), rs.getString("object_type"),
                 rs.getString("winner_op_id"), rs.getString("loser_op_id"),
-                dev.syncmat.core.merge.ConflictReason.of(rs.getString("reason")), instant(rs, "created_at"));
+                dev.syncmat.core.merge.ConflictReason.of(rs.getString("reason")), instant(rs, "created_at"),
+                rs.getInt("met_heads"));
     }
 
     /** Stored conflict records of the given objects, by object id. One round trip. */

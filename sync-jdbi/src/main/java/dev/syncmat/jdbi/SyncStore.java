@@ -289,8 +289,8 @@ public final class SyncStore {
     }
 
     /**
-     * Conflict records matching {@code query}, in journal order (records of one op ordered by
-     * winner then loser op id, UTF-8).
+     * Conflict records matching {@code query}, in journal order: one per merged op (rows written
+     * before schema version 6 may hold several for one op, ordered by winner then loser op id, UTF-8).
      *
      * @throws InvalidInputException as {@link #find} does, for the query's object id
      */

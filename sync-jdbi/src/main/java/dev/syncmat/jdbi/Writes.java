@@ -32,7 +32,7 @@ final class Writes {
             text("objectType"), bool("isDelete"), text("clock"), text("payload"), text("tags"), text("clientTimestamp"),
             timestamp("receivedAt"));
     private final RowBatch conflicts = new RowBatch("conflicts_insert", int8("journalSeq"), text("winnerOpId"),
-            text("loserOpId"), text("objectId"), text("objectType"), text("reason"), timestamp("createdAt"));
+            text("loserOpId"), text("objectId"), text("objectType"), text("reason"), timestamp("createdAt"), int4("metHeads"));
     private final RowBatch objectInserts = objectBatch("objects_insert");
     private final RowBatch objectUpdates;
     private final RowBatch tagDeletes = new RowBatch("tags_delete", text("objectId"));
@@ -68,7 +68,7 @@ final class Writes {
 
     void conflict(ConflictRecord c) {
         conflicts.add(c.journalSeq(), c.winnerOpId(), c.loserOpId(), c.objectId(), c.objectType(), c.reason().code(),
-                Rows.utc(c.createdAt()));
+                Rows.utc(c.createdAt()), c.metHeads());
     }
 
     /** Queues a new context alias of an object: number {@code k}, in its stored form. */

@@ -191,7 +191,7 @@ class StoreStateProperties {
                 List<ConflictRecord> group = new ArrayList<>();
                 for (Conflict c : r.conflicts()) {
                     group.add(new ConflictRecord(journalSeq, c.objectId(), r.state().objectType(), c.winnerOpId(),
-                            c.loserOpId(), c.reason(), now));
+                            c.loserOpId(), c.reason(), now, c.metHeads()));
                 }
                 group.sort(Comparator.comparing(ConflictRecord::winnerOpId, Utf8Order.COMPARATOR)
                         .thenComparing(ConflictRecord::loserOpId, Utf8Order.COMPARATOR));

@@ -80,7 +80,7 @@ class TenantIsolationPathsTest {
                 List<ConflictRecord> group = new ArrayList<>();
                 for (Conflict c : r.conflicts()) {
                     group.add(new ConflictRecord(journalSeq, c.objectId(), r.state().objectType(), c.winnerOpId(),
-                            c.loserOpId(), c.reason(), at));
+                            c.loserOpId(), c.reason(), at, c.metHeads()));
                 }
                 group.sort(Comparator.comparing(ConflictRecord::winnerOpId, Utf8Order.COMPARATOR)
                         .thenComparing(ConflictRecord::loserOpId, Utf8Order.COMPARATOR));

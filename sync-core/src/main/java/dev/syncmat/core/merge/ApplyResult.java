@@ -10,7 +10,8 @@ import java.util.List;
  * @param op        the op that was applied
  * @param outcome   applied, merged, stale or duplicate
  * @param state     the object's state afterwards (the same instance as before unless it changed)
- * @param conflicts one record per head the op now stands beside; empty unless {@code merged}
+ * @param conflicts one record if {@code merged} (the op against the best-ranked head it now stands
+ *                  beside, see {@link Conflict}), else empty
  */
 public record ApplyResult(Op op, Outcome outcome, ObjectState state, List<Conflict> conflicts) {
     /** Copies the conflict list. */

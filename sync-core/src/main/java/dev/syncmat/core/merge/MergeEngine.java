@@ -21,7 +21,8 @@ import java.util.Objects;
  *       content);</li>
  *   <li>if a head's clock dominates x's, x is {@code stale} and nothing changes;</li>
  *   <li>otherwise x becomes a head and every head x dominates is dropped; x is {@code applied} if
- *       it is now the only head, else {@code merged}, with one {@link Conflict} per other head;</li>
+ *       it is now the only head, else {@code merged}, with one {@link Conflict}: x against the
+ *       best-ranked of the other heads, and how many other heads there are;</li>
  *   <li>the winner is the highest head under the {@link MergePolicy}, ties broken by op id.</li>
  * </ol>
  * Because the maximal elements of a set do not depend on the order its elements arrive in, the
@@ -152,8 +153,8 @@ public final class MergeEngine {
         }
 
         List<Op> newHeads = new ArrayList<>(survivors + 1);
-        List<Conflict> conflicts = new ArrayList<>(survivors);
-        Op winner = op;
+        // The best-ranked of the heads op stands beside: the one its conflict record names.
+        Op best = null;
         boolean inserted = false;
         for (int i = 0; i < n; i++) {
             if (dominated == null ? (dominatedBits & 1L << i) != 0 : dominated[i]) {
@@ -166,18 +167,18 @@ public final class MergeEngine {
                 inserted = true;
             }
             newHeads.add(head);
-            int byPolicy = policy.compare(op, head);
-            int r = byPolicy != 0 ? byPolicy : byId;
-            conflicts.add(conflict(op, head, byPolicy, r));
-            if (winner == op ? r < 0 : rank(head, winner) > 0) {
-                winner = head;
+            if (best == null || rank(head, best) > 0) {
+                best = head;
             }
         }
         if (!inserted) {
             newHeads.add(op);
         }
+        int byPolicy = policy.compare(op, best);
+        int r = byPolicy != 0 ? byPolicy : op.compareOpId(best);
+        Op winner = r > 0 ? op : best;
         ObjectState next = new ObjectState(state.objectId(), List.copyOf(newHeads), winner, state.context().merge(op.causalClock()));
-        return new ApplyResult(op, Outcome.MERGED, next, conflicts);
+        return new ApplyResult(op, Outcome.MERGED, next, List.of(conflict(op, best, byPolicy, r, survivors)));
     }
 
     /**
@@ -207,18 +208,19 @@ public final class MergeEngine {
         ObjectState next = byId < 0
                 ? new ObjectState(state.objectId(), op, head, winner, context)
                 : new ObjectState(state.objectId(), head, op, winner, context);
-        return new ApplyResult(op, Outcome.MERGED, next, List.of(conflict(op, head, byPolicy, r)));
+        return new ApplyResult(op, Outcome.MERGED, next, List.of(conflict(op, head, byPolicy, r, 1)));
     }
 
     /**
-     * The conflict between {@code op} and a head it does not supersede, given the policy's
-     * comparison of the two and their rank ({@link #rank}); computed once by the caller.
+     * The conflict record of {@code op} merged beside {@code metHeads} heads of which {@code best}
+     * ranks highest, given the policy's comparison of op and best and their rank ({@link #rank});
+     * computed once by the caller.
      */
-    private Conflict conflict(Op op, Op head, int byPolicy, int rank) {
-        Op winner = rank > 0 ? op : head;
-        Op loser = rank > 0 ? head : op;
+    private Conflict conflict(Op op, Op best, int byPolicy, int rank, int metHeads) {
+        Op winner = rank > 0 ? op : best;
+        Op loser = rank > 0 ? best : op;
         ConflictReason reason = byPolicy != 0 ? policy.reason(winner, loser) : ConflictReason.OP_ID_ORDER;
-        return new Conflict(op.objectId(), winner.opId(), loser.opId(), reason);
+        return new Conflict(op.objectId(), winner.opId(), loser.opId(), reason, metHeads);
     }
 
     /**

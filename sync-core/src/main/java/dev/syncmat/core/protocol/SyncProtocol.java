@@ -176,7 +176,8 @@ public final class SyncProtocol {
 
     /**
      * Writes one history entry: {@code {"journalSeq":..,"opId":..,"outcome":..,"receivedAt":..,
-     * "conflicts":[{"winnerOpId":..,"loserOpId":..,"reason":..}],"op":{..}}}.
+     * "conflicts":[{"winnerOpId":..,"loserOpId":..,"reason":..,"metHeads":..}],"op":{..}}}; at most
+     * one conflict, present when the op was merged.
      */
     public void write(JsonGenerator g, HistoryEntry e) throws IOException {
         g.writeStartObject();
@@ -190,6 +191,7 @@ public final class SyncProtocol {
             g.writeStringField("winnerOpId", c.winnerOpId());
             g.writeStringField("loserOpId", c.loserOpId());
             g.writeStringField("reason", c.reason().code());
+            g.writeNumberField("metHeads", c.metHeads());
             g.writeEndObject();
         }
         g.writeEndArray();
@@ -217,7 +219,7 @@ public final class SyncProtocol {
 
     /**
      * Writes one conflict record: {@code {"journalSeq":..,"objectId":..,"objectType":..,
-     * "winnerOpId":..,"loserOpId":..,"reason":..,"createdAt":..}}.
+     * "winnerOpId":..,"loserOpId":..,"reason":..,"createdAt":..,"metHeads":..}}.
      */
     public void write(JsonGenerator g, ConflictRecord c) throws IOException {
         g.writeStartObject();
@@ -228,6 +230,7 @@ public final class SyncProtocol {
         g.writeStringField("loserOpId", c.loserOpId());
         g.writeStringField("reason", c.reason().code());
         g.writeStringField("createdAt", c.createdAt().toString());
+        g.writeNumberField("metHeads", c.metHeads());
         g.writeEndObject();
     }
 

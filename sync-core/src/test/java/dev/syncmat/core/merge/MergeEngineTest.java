@@ -76,7 +76,11 @@ class MergeEngineTest {
             expectedHeads.add(x);
             assertThat(r.outcome()).as("n=%d", n).isEqualTo(Outcome.MERGED);
             assertThat(r.state().heads()).as("n=%d", n).containsExactlyElementsOf(expectedHeads);
-            assertThat(r.conflicts()).as("n=%d", n).hasSize(n / 2);
+            // One record for x, against the best-ranked head it stands beside: the odd heads all
+            // hold "1", so the one with the highest op id, which x's higher payload beats.
+            String best = String.format(Locale.ROOT, "h%03d", n % 2 == 0 ? n - 1 : n - 2);
+            assertThat(r.conflicts()).as("n=%d", n)
+                    .containsExactly(new Conflict("doc", "x", best, ConflictReason.PAYLOAD_ORDER, n / 2));
             ops.add(x);
             assertThat(r.state()).as("n=%d", n).isEqualTo(engine.restore("doc", ops));
         }
@@ -101,7 +105,7 @@ class MergeEngineTest {
         assertThat(r.state().isTombstone()).isTrue();
         assertThat(r.state().payload()).isNull();
         assertThat(r.state().headCount()).isEqualTo(2);
-        assertThat(r.conflicts()).containsExactly(new Conflict("doc", "d", "u", ConflictReason.DELETE_WINS));
+        assertThat(r.conflicts()).containsExactly(new Conflict("doc", "d", "u", ConflictReason.DELETE_WINS, 1));
     }
 
     @Test
@@ -112,7 +116,7 @@ class MergeEngineTest {
         ApplyResult r = addWins.apply(addWins.apply(null, up).state(), del);
         assertThat(r.state().isTombstone()).isFalse();
         assertThat(r.state().winnerOpId()).isEqualTo("u");
-        assertThat(r.conflicts()).containsExactly(new Conflict("doc", "u", "d", ConflictReason.UPDATE_WINS));
+        assertThat(r.conflicts()).containsExactly(new Conflict("doc", "u", "d", ConflictReason.UPDATE_WINS, 1));
     }
 
     @Test
@@ -134,7 +138,7 @@ class MergeEngineTest {
         Op high = update("a-high", VectorClock.of("b", 1), "\"abd\"");
         ApplyResult r = engine.apply(applyAll(low), high);
         assertThat(r.state().winnerOpId()).isEqualTo("a-high");
-        assertThat(r.conflicts()).containsExactly(new Conflict("doc", "a-high", "z-low", ConflictReason.PAYLOAD_ORDER));
+        assertThat(r.conflicts()).containsExactly(new Conflict("doc", "a-high", "z-low", ConflictReason.PAYLOAD_ORDER, 1));
     }
 
     @Test
@@ -153,7 +157,7 @@ class MergeEngineTest {
         Op two = update("op-2", VectorClock.of("b", 1), "{\"t\":1.0}");
         ApplyResult r = engine.apply(applyAll(two), one);
         assertThat(r.state().winnerOpId()).isEqualTo("op-2");
-        assertThat(r.conflicts()).containsExactly(new Conflict("doc", "op-2", "op-1", ConflictReason.OP_ID_ORDER));
+        assertThat(r.conflicts()).containsExactly(new Conflict("doc", "op-2", "op-1", ConflictReason.OP_ID_ORDER, 1));
     }
 
     @Test
@@ -176,7 +180,7 @@ class MergeEngineTest {
         assertThat(r.state().heads()).containsExactly(b, c);
         assertThat(r.state().winnerOpId()).isEqualTo("b");
         assertThat(r.state().context()).isEqualTo(VectorClock.of("a", 1, "b", 1, "c", 1));
-        assertThat(r.conflicts()).containsExactly(new Conflict("doc", "b", "c", ConflictReason.PAYLOAD_ORDER));
+        assertThat(r.conflicts()).containsExactly(new Conflict("doc", "b", "c", ConflictReason.PAYLOAD_ORDER, 1));
     }
 
     @Test
@@ -327,20 +331,19 @@ class MergeEngineTest {
         Op y = update("y", VectorClock.of("b", 1), "\"aaa\"");
         ApplyResult r = e.apply(e.apply(null, x).state(), y);
         assertThat(r.state().winnerOpId()).isEqualTo("y");
-        assertThat(r.conflicts()).containsExactly(new Conflict("doc", "y", "x", ConflictReason.OP_ID_ORDER));
-        // A third concurrent op meets two heads (the engine's path for several heads): each pair
-        // is still decided by op id, whether the new op ranks below both heads or above them.
+        assertThat(r.conflicts()).containsExactly(new Conflict("doc", "y", "x", ConflictReason.OP_ID_ORDER, 1));
+        // A third concurrent op meets two heads (the engine's path for several heads): its one
+        // record names the best-ranked of them, y, and is decided by op id, whether the new op
+        // ranks below both heads or above them.
         Op w = update("w", VectorClock.of("c", 1), "\"mmm\"");
         ApplyResult below = e.apply(r.state(), w);
         assertThat(below.state().heads()).extracting(Op::opId).containsExactly("w", "x", "y");
         assertThat(below.state().winnerOpId()).isEqualTo("y");
-        assertThat(below.conflicts()).containsExactly(new Conflict("doc", "x", "w", ConflictReason.OP_ID_ORDER),
-                new Conflict("doc", "y", "w", ConflictReason.OP_ID_ORDER));
+        assertThat(below.conflicts()).containsExactly(new Conflict("doc", "y", "w", ConflictReason.OP_ID_ORDER, 2));
         Op z = update("z", VectorClock.of("c", 1), "\"mmm\"");
         ApplyResult above = e.apply(r.state(), z);
         assertThat(above.state().heads()).extracting(Op::opId).containsExactly("x", "y", "z");
         assertThat(above.state().winnerOpId()).isEqualTo("z");
-        assertThat(above.conflicts()).containsExactly(new Conflict("doc", "z", "x", ConflictReason.OP_ID_ORDER),
-                new Conflict("doc", "z", "y", ConflictReason.OP_ID_ORDER));
+        assertThat(above.conflicts()).containsExactly(new Conflict("doc", "z", "y", ConflictReason.OP_ID_ORDER, 2));
     }
 }
