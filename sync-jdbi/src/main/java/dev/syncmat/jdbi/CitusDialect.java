@@ -71,7 +71,7 @@ final class CitusDialect extends PostgresDialect {
      */
     @Override
     void write(RowBatch batch, Handle h, Sql sql, String tenant) {
-        super.writeRowWise(batch, h, sql, tenant);
+        writeRowWise(batch, h, sql, tenant);
     }
 
     @Override
