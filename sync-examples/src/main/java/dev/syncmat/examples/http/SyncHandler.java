@@ -129,7 +129,7 @@ final class SyncHandler extends Handler.Abstract {
         throw HttpError.notFound(path);
     }
 
-    /** Authenticates the request and takes one of its tenant's permits, or refuses it. */
+    /** Authenticates the request, refuses a body declared over the cap, and takes one of its tenant's permits. */
     private String admit(Exchange ex) throws HttpError {
         String header = ex.request.getHeaders().get(HttpHeader.AUTHORIZATION);
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -140,6 +140,11 @@ final class SyncHandler extends Handler.Abstract {
             throw new HttpError(401, "unauthorized", "unknown bearer token", null);
         }
         ex.tenant(tenant);
+        // A body declared over the cap can never succeed: say so (413) before a busy tenant's
+        // retryable 503, so the client does not retry what will be refused again.
+        if (ex.request.getLength() > maxBodyBytes) {
+            throw HttpError.tooLarge(maxBodyBytes);
+        }
         if (!permits.tryAcquire(tenant)) {
             throw HttpError.unavailable("tenant_busy", "too many requests of this tenant are in progress, retry later");
         }

@@ -136,6 +136,11 @@ public final class SyncHttpService implements AutoCloseable {
         return connector.getLocalPort();
     }
 
+    /** Requests the handler has begun and not yet answered (those still sending their headers are not counted). */
+    int requestsInProgress() {
+        return handler.inFlight();
+    }
+
     /** Lets requests in progress finish (up to 2 s), then stops; idempotent. */
     @Override
     public void close() {

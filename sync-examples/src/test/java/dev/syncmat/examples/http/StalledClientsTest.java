@@ -69,13 +69,16 @@ class StalledClientsTest {
         for (int i = 0; i < 64; i++) {
             stall("GET /health HTTP/1.1\r\nHost: x\r\n");
         }
-        Socket overCap = stall("POST /api/sync/v2/push HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer tok-a\r\n"
-                + "Content-Length: " + (64 << 20) + "\r\n\r\n");
         // Bodies under the cap that never arrive: tenant a's every permit, waiting on the client.
         for (int i = 0; i < 4; i++) {
             stall("POST /api/sync/v2/push HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer tok-a\r\n"
                     + "Content-Length: 1048576\r\n\r\n{\"ops\":[");
         }
+        awaitTenantBusy(4);
+        // With every permit of its tenant held, a body declared over the cap still gets 413, not a
+        // retryable 503: retrying could never help it.
+        Socket overCap = stall("POST /api/sync/v2/push HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer tok-a\r\n"
+                + "Content-Length: " + (64 << 20) + "\r\n\r\n");
 
         for (int probe = 0; probe < 5; probe++) {
             HttpTesting.Reply health = HttpTesting.health(http, service.port());
@@ -91,6 +94,20 @@ class StalledClientsTest {
         HttpTesting.Reply refused = HttpTesting.parse(HttpTesting.readToEnd(overCap.getInputStream()));
         assertJsonError(refused, 413, "body_too_large");
         assertThat(db.count("sync_journal", "tenant-a")).isZero();
+    }
+
+    /**
+     * Waits until the service has begun {@code n} requests, then checks that tenant a has no permit
+     * left. (Pulling in a loop instead could take a permit from a stalled body not yet begun.)
+     */
+    private void awaitTenantBusy(int n) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (service.requestsInProgress() < n) {
+            assertThat(System.nanoTime()).as("stalled bodies begun before the deadline").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        assertThat(service.requestsInProgress()).isEqualTo(n);
+        assertJsonError(HttpTesting.pull(http, service.port(), "tok-a"), 503, "tenant_busy");
     }
 
     @Test
