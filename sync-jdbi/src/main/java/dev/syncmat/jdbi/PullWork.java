@@ -12,6 +12,7 @@ import org.jdbi.v3.core.Handle;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -106,9 +107,12 @@ final class PullWork {
         for (int from = 0; from < page.size(); ) {
             int to = chunkEnd(page, from);
             long upTo = page.get(to).changeSeq();
-            sql.query(h, "pull").bind("tenant", tenant).bind("since", after).bind("head", upTo).bind("limit", to - from + 1)
+            List<Map.Entry<MaterializedObject, String>> rows = sql.query(h, "pull").bind("tenant", tenant).bind("since", after)
+                    .bind("head", upTo).bind("limit", to - from + 1)
                     .map((rs, ctx) -> Map.entry(Rows.materialized(rs), rs.getString("other_heads") == null ? "" : rs.getString("other_heads")))
-                    .forEach(row -> sink.object(row.getKey(), heads ? otherHeads(row.getKey().objectId(), row.getValue()) : null));
+                    .list();
+            Map<String, List<CompetingHead>> others = heads ? otherHeads(h, sql, tenant, rows) : Map.of();
+            rows.forEach(row -> sink.object(row.getKey(), heads ? others.get(row.getKey().objectId()) : null));
             after = upTo;
             from = to + 1;
         }
@@ -125,11 +129,28 @@ final class PullWork {
         return to;
     }
 
-    private static List<CompetingHead> otherHeads(String objectId, String stored) {
-        List<CompetingHead> heads = new ArrayList<>();
-        for (Op op : StoredForms.parseOtherHeads(objectId, stored.isEmpty() ? null : stored)) {
-            heads.add(CompetingHead.of(op));
+    /**
+     * The other heads of a chunk's rows (object, stored other heads), by object id, their payloads
+     * read from the journal in one round trip.
+     */
+    private static Map<String, List<CompetingHead>> otherHeads(Handle h, Sql sql, String tenant,
+                                                               Collection<Map.Entry<MaterializedObject, String>> rows) {
+        Map<String, List<StoredForms.StoredHead>> stored = new HashMap<>();
+        List<String> payloadIds = new ArrayList<>();
+        for (Map.Entry<MaterializedObject, String> row : rows) {
+            List<StoredForms.StoredHead> others = StoredForms.parseOtherHeads(row.getValue());
+            stored.put(row.getKey().objectId(), others);
+            payloadIds.addAll(Rows.journalPayloadIds(others));
         }
+        Map<String, String> payloads = Rows.journalPayloads(h, sql, tenant, payloadIds);
+        Map<String, List<CompetingHead>> heads = new HashMap<>();
+        stored.forEach((objectId, others) -> {
+            List<CompetingHead> list = new ArrayList<>(others.size());
+            for (StoredForms.StoredHead head : others) {
+                list.add(CompetingHead.of(head.op(objectId, payloads.get(head.opId()))));
+            }
+            heads.put(objectId, list);
+        });
         return heads;
     }
 
@@ -212,9 +233,9 @@ final class PullWork {
             sql.query(h, "objects_by_ids").bind("tenant", tenant).bindArray("keys", String.class, ids)
                     .map((rs, ctx) -> Map.entry(Rows.materialized(rs), rs.getString("other_heads") == null ? "" : rs.getString("other_heads")))
                     .forEach(row -> rows.put(row.getKey().objectId(), row));
+            Map<String, List<CompetingHead>> others = heads ? otherHeads(h, sql, tenant, rows.values()) : Map.of();
             for (String id : ids) {
-                Map.Entry<MaterializedObject, String> row = rows.get(id);
-                sink.object(row.getKey(), heads ? otherHeads(id, row.getValue()) : null);
+                sink.object(rows.get(id).getKey(), heads ? others.get(id) : null);
             }
             from = to + 1;
         }

@@ -22,9 +22,12 @@ import java.util.TreeMap;
 
 /**
  * How values are stored in columns. Clocks and tags are canonical JSON text; payloads are their
- * canonical text; the heads other than the winner are a JSON array in which each payload is a
- * JSON <em>string</em> holding the canonical text, so reading them back never re-canonicalizes.
- * Everything here reads what the store itself wrote, so it trusts its input.
+ * canonical text; the heads other than the winner are a JSON array of those ops without their
+ * payloads (an update's payload is read from its journal row, by op id, when the object is
+ * loaded), so that the row's size and the write of every push do not depend on payload sizes.
+ * Rows written before 0.1.0 hold each payload inline, as a JSON <em>string</em> of the canonical
+ * text; they are read as they are and rewritten by the object's next change. Everything here reads
+ * what the store itself wrote, so it trusts its input.
  */
 final class StoredForms {
     private StoredForms() {
@@ -89,7 +92,7 @@ final class StoredForms {
                 .build();
     }
 
-    /** The heads other than the winner, or null when the winner is the only head. */
+    /** The heads other than the winner, without payloads, or null when the winner is the only head. */
     static String otherHeadsJson(ObjectState state) {
         if (state.headCount() == 1) {
             return null;
@@ -112,9 +115,6 @@ final class StoredForms {
         g.writeStringField("kind", op.kind().wireName());
         g.writeFieldName("clock");
         g.writeRawValue(op.clock().toJson());
-        if (op.payload() != null) {
-            g.writeStringField("payload", op.payload().json());
-        }
         g.writeFieldName("tags");
         g.writeRawValue(tagsJson(op.tags()));
         if (op.timestamp() != null) {
@@ -123,24 +123,48 @@ final class StoredForms {
         g.writeEndObject();
     }
 
-    static List<Op> parseOtherHeads(String objectId, String json) {
-        if (json == null) {
+    /**
+     * A head other than the winner as stored: the op without its payload, which for an update is
+     * {@code inlinePayload} in rows from before 0.1.0 and otherwise read from the journal.
+     */
+    record StoredHead(String opId, String objectType, OpKind kind, VectorClock clock, String inlinePayload,
+                      List<String> tags, Instant timestamp) {
+        /** Whether the payload must be read from the journal. */
+        boolean payloadInJournal() {
+            return kind == OpKind.UPDATE && inlinePayload == null;
+        }
+
+        /**
+         * The op, given the canonical payload text its journal row holds (ignored for a delete
+         * or an inline payload).
+         *
+         * @throws IllegalStateException when the payload is needed and {@code journalPayload} is null
+         */
+        Op op(String objectId, String journalPayload) {
+            String payload = kind == OpKind.DELETE ? null : inlinePayload != null ? inlinePayload : journalPayload;
+            if (kind == OpKind.UPDATE && payload == null) {
+                throw new IllegalStateException("head " + opId + " of object \"" + objectId + "\" has no journal row");
+            }
+            return Op.builder().opId(opId).objectId(objectId).objectType(objectType).kind(kind).clock(clock)
+                    .payload(payload == null ? null : Payload.ofCanonicalJson(payload)).tags(tags).timestamp(timestamp)
+                    .build();
+        }
+    }
+
+    static List<StoredHead> parseOtherHeads(String json) {
+        if (json == null || json.isEmpty()) {
             return List.of();
         }
-        List<Op> heads = new ArrayList<>();
+        List<StoredHead> heads = new ArrayList<>();
         for (JsonNode h : tree(json)) {
             JsonNode payload = h.get("payload");
             JsonNode timestamp = h.get("timestamp");
             List<String> tags = new ArrayList<>();
             h.get("tags").forEach(t -> tags.add(t.textValue()));
-            heads.add(Op.builder().opId(h.get("opId").textValue()).objectId(objectId)
-                    .objectType(h.get("objectType").textValue())
-                    .kind(OpKind.fromWireName(h.get("kind").textValue()))
-                    .clock(clock(h.get("clock")))
-                    .payload(payload == null ? null : Payload.ofCanonicalJson(payload.textValue()))
-                    .tags(tags)
-                    .timestamp(timestamp == null ? null : Instant.parse(timestamp.textValue()))
-                    .build());
+            heads.add(new StoredHead(h.get("opId").textValue(), h.get("objectType").textValue(),
+                    OpKind.fromWireName(h.get("kind").textValue()), clock(h.get("clock")),
+                    payload == null ? null : payload.textValue(), List.copyOf(tags),
+                    timestamp == null ? null : Instant.parse(timestamp.textValue())));
         }
         return heads;
     }
