@@ -3,6 +3,7 @@ package dev.syncmat.jdbi;
 import dev.syncmat.core.InvalidInputException;
 import dev.syncmat.core.Limits;
 import dev.syncmat.core.Utf8Order;
+import dev.syncmat.core.op.InvalidOpException;
 import dev.syncmat.core.op.Op;
 import dev.syncmat.core.protocol.Scope;
 
@@ -37,6 +38,10 @@ final class Checks {
         for (Op op : ops) {
             Objects.requireNonNull(op, "ops must not contain null");
             op.checkLimits(options.limits());
+            if (op.opId().startsWith("~")) {
+                // Reserved for the ops the store writes itself (PushWork.resolution).
+                throw new InvalidOpException(op.opId(), "opId", "op ids starting with \"~\" are reserved for the store");
+            }
         }
     }
 

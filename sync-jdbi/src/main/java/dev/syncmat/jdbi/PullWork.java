@@ -111,8 +111,7 @@ final class PullWork {
                     .bind("head", upTo).bind("limit", to - from + 1)
                     .map((rs, ctx) -> Map.entry(Rows.materialized(rs), rs.getString("other_heads") == null ? "" : rs.getString("other_heads")))
                     .list();
-            Map<String, List<CompetingHead>> others = heads ? otherHeads(h, sql, tenant, rows) : Map.of();
-            rows.forEach(row -> sink.object(row.getKey(), heads ? others.get(row.getKey().objectId()) : null));
+            rows.forEach(row -> sink.object(row.getKey(), heads ? otherHeads(h, sql, tenant, row) : null));
             after = upTo;
             from = to + 1;
         }
@@ -130,28 +129,23 @@ final class PullWork {
     }
 
     /**
-     * The other heads of a chunk's rows (object, stored other heads), by object id, their payloads
-     * read from the journal in one round trip.
+     * The other heads of an object row (object, stored other heads), their payloads read from the
+     * journal in one round trip, in op-id order; read one object at a time, just before the object
+     * goes to the sink, so that no more than one object's heads are held at once.
      */
-    private static Map<String, List<CompetingHead>> otherHeads(Handle h, Sql sql, String tenant,
-                                                               Collection<Map.Entry<MaterializedObject, String>> rows) {
-        Map<String, List<StoredForms.StoredHead>> stored = new HashMap<>();
-        List<String> payloadIds = new ArrayList<>();
-        for (Map.Entry<MaterializedObject, String> row : rows) {
-            List<StoredForms.StoredHead> others = StoredForms.parseOtherHeads(row.getValue());
-            stored.put(row.getKey().objectId(), others);
-            payloadIds.addAll(Rows.journalPayloadIds(others));
+    private static List<CompetingHead> otherHeads(Handle h, Sql sql, String tenant, Map.Entry<MaterializedObject, String> row) {
+        String objectId = row.getKey().objectId();
+        List<StoredForms.StoredHead> others = StoredForms.parseOtherHeads(row.getValue());
+        Map<String, String> payloads = Rows.journalPayloads(h, sql, tenant, Rows.journalPayloadIds(others));
+        List<Op> ops = new ArrayList<>(others.size());
+        for (StoredForms.StoredHead head : others) {
+            ops.add(head.op(objectId, payloads.get(head.opId())));
         }
-        Map<String, String> payloads = Rows.journalPayloads(h, sql, tenant, payloadIds);
-        Map<String, List<CompetingHead>> heads = new HashMap<>();
-        stored.forEach((objectId, others) -> {
-            List<CompetingHead> list = new ArrayList<>(others.size());
-            for (StoredForms.StoredHead head : others) {
-                list.add(CompetingHead.of(head.op(objectId, payloads.get(head.opId()))));
-            }
-            heads.put(objectId, list);
-        });
-        return heads;
+        // Stored in rank order; served, as always, in op-id order.
+        ops.sort(Op::compareOpId);
+        List<CompetingHead> list = new ArrayList<>(ops.size());
+        ops.forEach(op -> list.add(CompetingHead.of(op)));
+        return list;
     }
 
     /**
@@ -233,9 +227,8 @@ final class PullWork {
             sql.query(h, "objects_by_ids").bind("tenant", tenant).bindArray("keys", String.class, ids)
                     .map((rs, ctx) -> Map.entry(Rows.materialized(rs), rs.getString("other_heads") == null ? "" : rs.getString("other_heads")))
                     .forEach(row -> rows.put(row.getKey().objectId(), row));
-            Map<String, List<CompetingHead>> others = heads ? otherHeads(h, sql, tenant, rows.values()) : Map.of();
             for (String id : ids) {
-                sink.object(rows.get(id).getKey(), heads ? others.get(id) : null);
+                sink.object(rows.get(id).getKey(), heads ? otherHeads(h, sql, tenant, rows.get(id)) : null);
             }
             from = to + 1;
         }

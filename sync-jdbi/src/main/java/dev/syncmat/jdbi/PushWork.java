@@ -1,6 +1,7 @@
 package dev.syncmat.jdbi;
 
 import dev.syncmat.core.clock.ContextAliases;
+import dev.syncmat.core.clock.VectorClock;
 import dev.syncmat.core.protocol.PushResult;
 import dev.syncmat.core.protocol.OpResult;
 import dev.syncmat.core.protocol.ConflictRecord;
@@ -43,7 +44,7 @@ final class PushWork {
     private static final String OPTIMISTIC = "sync_push_new_ops";
     private static final Logger LOG = LoggerFactory.getLogger(SyncStore.class);
 
-    static PushResult push(Handle h, Sql sql, MergeEngine engine, int aliasThreshold, String tenant, List<Op> ops,
+    static PushResult push(Handle h, Sql sql, MergeEngine engine, StoreOptions options, String tenant, List<Op> ops,
                            OffsetDateTime now) {
         Counters counters = Tenants.lock(h, sql, tenant);
         String policyId = engine.policy().id();
@@ -59,7 +60,7 @@ final class PushWork {
             // saves a round trip and an index probe per op on every ordinary push.
             h.savepoint(OPTIMISTIC);
             try {
-                PushResult result = apply(h, sql, engine, aliasThreshold, tenant, ops, now, counters, Map.of());
+                PushResult result = apply(h, sql, engine, options, tenant, ops, now, counters, Map.of());
                 h.releaseSavepoint(OPTIMISTIC);
                 return result;
             } catch (JdbiException e) {
@@ -73,14 +74,41 @@ final class PushWork {
         }
         Set<String> opIds = new LinkedHashSet<>();
         ops.forEach(op -> opIds.add(op.opId()));
-        return apply(h, sql, engine, aliasThreshold, tenant, ops, now, counters, Rows.journalByOpIds(h, sql, tenant, opIds));
+        return apply(h, sql, engine, options, tenant, ops, now, counters, Rows.journalByOpIds(h, sql, tenant, opIds));
     }
+
+    /**
+     * The store's op that resolves {@code state}'s heads: the winner's type, tags and payload (or
+     * its delete), with the full context and the store actor's next counter, so that it supersedes
+     * every head and changes nothing a client sees but the clock. Its clock is journaled compressed
+     * under the object's aliases, as a client would send it. Its op id names its journal position,
+     * which no other op of the tenant has; client op ids may not start with {@code ~}.
+     */
+    static Op resolution(ObjectState state, Map<String, ContextAliases> aliases, int aliasThreshold, Writes writes,
+                         long journalSeq) {
+        Op w = state.winner();
+        VectorClock full = state.context().merge(VectorClock.of(Op.STORE_ACTOR, state.context().get(Op.STORE_ACTOR) + 1));
+        // Its clock is the object's clock from now on, served as it is stored: compressed under an
+        // alias recorded first if the context has outgrown the latest one, as a push would record.
+        ContextAliases a = aliases.getOrDefault(state.objectId(), ContextAliases.none());
+        var next = a.next(full, aliasThreshold);
+        if (next.isPresent()) {
+            a = a.with(next.get());
+            writes.alias(state.objectId(), a.latest(), journalSeq, next.get());
+            aliases.put(state.objectId(), a);
+        }
+        return Op.builder().opId(RESOLUTION_PREFIX + journalSeq).objectId(state.objectId()).objectType(w.objectType())
+                .kind(w.kind()).clock(a.compress(full)).payload(w.payload()).tags(w.tags()).build();
+    }
+
+    /** How the op ids of resolution ops begin. */
+    static final String RESOLUTION_PREFIX = "~r";
 
     /**
      * Merges and writes the batch, given the journal entries of those of its op ids that were seen
      * before ({@code journaled}). The journal rows are written first.
      */
-    private static PushResult apply(Handle h, Sql sql, MergeEngine engine, int aliasThreshold, String tenant, List<Op> ops,
+    private static PushResult apply(Handle h, Sql sql, MergeEngine engine, StoreOptions options, String tenant, List<Op> ops,
                                     OffsetDateTime now, Counters counters, Map<String, Rows.JournalEntry> journaled) {
         long journalSeq = counters.journalSeq();
         long changeSeq = counters.changeSeq();
@@ -97,7 +125,7 @@ final class PushWork {
             }
         }
 
-        Map<String, Rows.StoredObject> before = Rows.objectsByIds(h, sql, engine, tenant, objectIds);
+        Map<String, Rows.StoredObject> before = Rows.objectsByIds(h, sql, engine, tenant, objectIds, true);
         Map<String, ObjectState> states = new HashMap<>();
         before.forEach((id, o) -> states.put(id, o.requireState()));
         Map<String, ContextAliases> aliases = new HashMap<>();
@@ -128,10 +156,26 @@ final class PushWork {
                 writes.conflict(new ConflictRecord(journalSeq, c.objectId(), r.state().objectType(), c.winnerOpId(),
                         c.loserOpId(), c.reason(), now.toInstant(), c.metHeads()));
             }
+            ObjectState state = r.state();
+            if (r.outcome().changed() && state.headCount() > options.maxHeads()) {
+                // Past the bound: the store's own op, right after this one in the journal, supersedes
+                // every head with the policy's winner. Nothing leaves the journal.
+                Op resolution = resolution(state, aliases, options.aliasThreshold(), writes, journalSeq + 1);
+                journalSeq++;
+                lastOpId = resolution.opId();
+                writes.journal(journalSeq, resolution);
+                LOG.warn("object \"{}\" of tenant \"{}\" reached {} heads (maxHeads {}); resolved them with op {}",
+                        op.objectId(), tenant, state.headCount(), options.maxHeads(), resolution.opId());
+                state = engine.apply(state, StoredAliases.expand(aliases.getOrDefault(op.objectId(), ContextAliases.none()),
+                        resolution)).state();
+            } else if (r.outcome() == Outcome.MERGED && state.headCount() == options.warnHeads() + 1) {
+                LOG.warn("object \"{}\" of tenant \"{}\" has {} concurrent heads (warnHeads {}, maxHeads {})",
+                        op.objectId(), tenant, state.headCount(), options.warnHeads(), options.maxHeads());
+            }
             if (r.outcome().changed()) {
-                states.put(op.objectId(), r.state());
+                states.put(op.objectId(), state);
                 changed.remove(op.objectId());
-                changed.put(op.objectId(), r.state());
+                changed.put(op.objectId(), state);
             }
             results.add(new OpResult(op.opId(), r.outcome()));
         }
@@ -141,7 +185,7 @@ final class PushWork {
             ContextAliases a = aliases.getOrDefault(state.objectId(), ContextAliases.none());
             // The push that takes more than the threshold of the context's entries above the latest
             // alias records the next one, so that what clients are served stays short.
-            var next = a.next(state.context(), aliasThreshold);
+            var next = a.next(state.context(), options.aliasThreshold());
             if (next.isPresent()) {
                 a = a.with(next.get());
                 writes.alias(state.objectId(), a.latest(), journalSeq, next.get());

@@ -165,7 +165,7 @@ final class ReplayWork {
         }
         Set<String> ids = new LinkedHashSet<>();
         finished.forEach(r -> ids.add(r.objectId));
-        Map<String, Rows.StoredObject> stored = Rows.objectsByIds(h, sql, engine, tenant, ids);
+        Map<String, Rows.StoredObject> stored = Rows.objectsByIds(h, sql, engine, tenant, ids, false);
         Map<String, List<ConflictRecord>> storedConflicts = Rows.conflictsByObjects(h, sql, tenant, ids);
         Map<String, Set<String>> storedTags = Rows.tagsByObjects(h, sql, tenant, ids);
         Writes writes = rebuild ? new Writes(h, sql, tenant, now) : null;

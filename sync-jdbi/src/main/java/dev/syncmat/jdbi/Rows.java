@@ -1,6 +1,7 @@
 package dev.syncmat.jdbi;
 
 import dev.syncmat.core.clock.ContextAliases;
+import dev.syncmat.core.clock.VectorClock;
 import dev.syncmat.core.protocol.ConflictRecord;
 import dev.syncmat.core.merge.MaterializedObject;
 import dev.syncmat.core.merge.MergeEngine;
@@ -107,6 +108,16 @@ final class Rows {
         return found;
     }
 
+    /**
+     * The payload of op {@code opId} of {@code objectId}, read from its journal row the first time
+     * a merge needs it, within the caller's transaction; a missing row makes the object corrupt.
+     */
+    private static Payload deferredPayload(Handle h, Sql sql, String tenant, String objectId, String opId) {
+        return Payload.deferred(() -> sql.query(h, "journal_payload_by_op_id").bind("tenant", tenant).bind("opId", opId)
+                .mapTo(String.class).findOne()
+                .orElseThrow(() -> new CorruptRowException(objectId, "head " + opId + " has no journal row")));
+    }
+
     /** Op ids of the stored heads whose payloads live in the journal. */
     static List<String> journalPayloadIds(List<StoredForms.StoredHead> heads) {
         List<String> ids = new ArrayList<>();
@@ -119,11 +130,14 @@ final class Rows {
     }
 
     /**
-     * Objects with the given ids, by id, with their heads and aliases. One round trip, and one more
-     * when some of them have aliases.
+     * Objects with the given ids, by id, with their heads and aliases. One round trip, one more
+     * when some of them have aliases, and for the other heads' payloads: with {@code deferPayloads}
+     * (a push) one round trip per payload that a merge reads ({@link Payload#deferred}), which for
+     * a merge beside n heads is O(log n); without (replay, which compares every head) one round
+     * trip for all of them.
      */
     static Map<String, StoredObject> objectsByIds(Handle h, Sql sql, MergeEngine engine, String tenant,
-                                                  Collection<String> objectIds) {
+                                                  Collection<String> objectIds, boolean deferPayloads) {
         Map<String, StoredObject> found = new HashMap<>();
         if (objectIds.isEmpty()) {
             return found;
@@ -140,14 +154,17 @@ final class Rows {
                     }
                 })
                 .list();
-        // The other heads' payloads, from their journal rows: one round trip for all the objects.
-        List<String> payloadIds = new ArrayList<>();
-        for (RawObject r : raw) {
-            if (r.others() != null) {
-                payloadIds.addAll(journalPayloadIds(r.others()));
+        Map<String, String> payloads = Map.of();
+        if (!deferPayloads) {
+            // The other heads' payloads, from their journal rows: one round trip for all the objects.
+            List<String> payloadIds = new ArrayList<>();
+            for (RawObject r : raw) {
+                if (r.others() != null) {
+                    payloadIds.addAll(journalPayloadIds(r.others()));
+                }
             }
+            payloads = journalPayloads(h, sql, tenant, payloadIds);
         }
-        Map<String, String> payloads = journalPayloads(h, sql, tenant, payloadIds);
         // A served context names the alias actor exactly when the object has aliases.
         List<String> aliased = new ArrayList<>();
         for (RawObject r : raw) {
@@ -165,12 +182,22 @@ final class Rows {
                 try {
                     List<Op> expanded = new ArrayList<>(r.others().size() + 1);
                     expanded.add(StoredAliases.expand(a, r.winner()));
+                    boolean inline = false;
                     for (StoredForms.StoredHead head : r.others()) {
-                        expanded.add(StoredAliases.expand(a, head.op(r.objectId(), payloads.get(head.opId()))));
+                        inline |= head.inlinePayload() != null;
+                        Op op = deferPayloads && head.payloadInJournal()
+                                ? head.op(r.objectId(), deferredPayload(h, sql, tenant, r.objectId(), head.opId()))
+                                : head.op(r.objectId(), payloads.get(head.opId()));
+                        expanded.add(StoredAliases.expand(a, op));
                     }
-                    // The row's heads are what a merge left, so they are mutually concurrent: read
-                    // back in O(n log n), not restore's O(n^2). Replay in verify mode checks them.
-                    ObjectState state = engine.fromHeads(r.objectId(), expanded, a.expand(r.view().context()));
+                    // The row's heads are what a merge left, so they are mutually concurrent, and
+                    // (since 0.1.0) stored from the winner down in rank order: read back without
+                    // comparing payloads, in O(n), not restore's O(n^2). Rows from before
+                    // keep payloads inline and op-id order, so they are ranked again. Replay in
+                    // verify mode checks both against the journal.
+                    VectorClock context = a.expand(r.view().context());
+                    ObjectState state = inline ? engine.fromHeads(r.objectId(), expanded, context)
+                            : engine.fromRankedHeads(r.objectId(), expanded, context);
                     o = new StoredObject(r.objectId(), state, r.view(), a, r.changeSeq(), null);
                 } catch (RuntimeException e) {
                     o = new StoredObject(r.objectId(), null, null, a, r.changeSeq(), String.valueOf(e.getMessage()));

@@ -28,17 +28,26 @@ import java.time.Duration;
  * @param slowPushThreshold a push that takes at least this long is logged at WARN
  * @param aliasThreshold   most context entries above an object's latest alias before a push
  *                         records a new one; served contexts have at most this many plus one
+ * @param warnHeads        an object with more heads than this after a push is logged at WARN
+ * @param maxHeads         most heads an object keeps: the push that would leave more writes a
+ *                         resolution op of the store's own that supersedes them all
  */
 public record StoreOptions(Limits limits, Clock clock, MergeEngine engine, String schema, SqlDialect dialect,
                            int defaultPullLimit, int maxPullLimit, int maxPushOps, int maxScopeEntries,
                            Duration lockWaitTimeout, Duration statementTimeout, long maxPageBytes,
-                           Duration slowPushThreshold, int aliasThreshold) {
-    /** Options with the default alias threshold, as before aliases existed. */
+                           Duration slowPushThreshold, int aliasThreshold, int warnHeads, int maxHeads) {
+    /** The default bound on an object's heads. */
+    public static final int DEFAULT_MAX_HEADS = 1000;
+    /** The default head count past which a push warns. */
+    public static final int DEFAULT_WARN_HEADS = 25;
+
+    /** Options with the default alias threshold, as before aliases existed, and the default heads bounds. */
     public StoreOptions(Limits limits, Clock clock, MergeEngine engine, String schema, SqlDialect dialect,
                         int defaultPullLimit, int maxPullLimit, int maxPushOps, int maxScopeEntries,
                         Duration lockWaitTimeout, Duration statementTimeout, long maxPageBytes,
                         Duration slowPushThreshold) {
         this(limits, clock, engine, schema, dialect, defaultPullLimit, maxPullLimit, maxPushOps, maxScopeEntries,
-                lockWaitTimeout, statementTimeout, maxPageBytes, slowPushThreshold, ContextAliases.DEFAULT_THRESHOLD);
+                lockWaitTimeout, statementTimeout, maxPageBytes, slowPushThreshold, ContextAliases.DEFAULT_THRESHOLD,
+                DEFAULT_WARN_HEADS, DEFAULT_MAX_HEADS);
     }
 }

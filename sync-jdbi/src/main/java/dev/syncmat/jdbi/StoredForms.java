@@ -23,8 +23,9 @@ import java.util.TreeMap;
 /**
  * How values are stored in columns. Clocks and tags are canonical JSON text; payloads are their
  * canonical text; the heads other than the winner are a JSON array of those ops without their
- * payloads (an update's payload is read from its journal row, by op id, when the object is
- * loaded), so that the row's size and the write of every push do not depend on payload sizes.
+ * payloads, each as {@code [opId, objectType, kind, clock, tags(, timestamp)]}, from the best
+ * down in rank order (an update's payload is read from its journal row, by op id, when a merge
+ * needs it), so that the row's size and the write of every push do not depend on payload sizes.
  * Rows written before 0.1.0 hold each payload inline, as a JSON <em>string</em> of the canonical
  * text; they are read as they are and rewritten by the object's next change. Everything here reads
  * what the store itself wrote, so it trusts its input.
@@ -99,28 +100,28 @@ final class StoredForms {
         }
         return SyncJson.write(g -> {
             g.writeStartArray();
-            for (Op head : state.heads()) {
-                if (head != state.winner()) {
-                    writeHead(g, head);
-                }
+            // From the best after the winner down: the order a merge reads them in.
+            List<Op> ranked = state.headsByRank();
+            for (int i = 1; i < ranked.size(); i++) {
+                writeHead(g, ranked.get(i));
             }
             g.writeEndArray();
         });
     }
 
+    // [opId, objectType, kind, clock, tags] and the client timestamp when there is one: short,
+    // since a row holds every head and every push that meets them rewrites it.
     private static void writeHead(JsonGenerator g, Op op) throws java.io.IOException {
-        g.writeStartObject();
-        g.writeStringField("opId", op.opId());
-        g.writeStringField("objectType", op.objectType());
-        g.writeStringField("kind", op.kind().wireName());
-        g.writeFieldName("clock");
+        g.writeStartArray();
+        g.writeString(op.opId());
+        g.writeString(op.objectType());
+        g.writeString(op.kind().wireName());
         g.writeRawValue(op.clock().toJson());
-        g.writeFieldName("tags");
         g.writeRawValue(tagsJson(op.tags()));
         if (op.timestamp() != null) {
-            g.writeStringField("timestamp", op.timestamp().toString());
+            g.writeString(op.timestamp().toString());
         }
-        g.writeEndObject();
+        g.writeEndArray();
     }
 
     /**
@@ -145,9 +146,13 @@ final class StoredForms {
             if (kind == OpKind.UPDATE && payload == null) {
                 throw new IllegalStateException("head " + opId + " of object \"" + objectId + "\" has no journal row");
             }
+            return op(objectId, payload == null ? null : Payload.ofCanonicalJson(payload));
+        }
+
+        /** The op with {@code payload} (null for a delete), e.g. one read only when needed. */
+        Op op(String objectId, Payload payload) {
             return Op.builder().opId(opId).objectId(objectId).objectType(objectType).kind(kind).clock(clock)
-                    .payload(payload == null ? null : Payload.ofCanonicalJson(payload)).tags(tags).timestamp(timestamp)
-                    .build();
+                    .payload(kind == OpKind.DELETE ? null : payload).tags(tags).timestamp(timestamp).build();
         }
     }
 
@@ -157,6 +162,14 @@ final class StoredForms {
         }
         List<StoredHead> heads = new ArrayList<>();
         for (JsonNode h : tree(json)) {
+            if (h.isArray()) {
+                List<String> tags = new ArrayList<>();
+                h.get(4).forEach(t -> tags.add(t.textValue()));
+                heads.add(new StoredHead(h.get(0).textValue(), h.get(1).textValue(), OpKind.fromWireName(h.get(2).textValue()),
+                        clock(h.get(3)), null, List.copyOf(tags), h.size() > 5 ? Instant.parse(h.get(5).textValue()) : null));
+                continue;
+            }
+            // The form of rows written before 0.1.0: an object per head, its payload inline.
             JsonNode payload = h.get("payload");
             JsonNode timestamp = h.get("timestamp");
             List<String> tags = new ArrayList<>();

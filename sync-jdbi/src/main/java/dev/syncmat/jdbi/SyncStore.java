@@ -122,7 +122,7 @@ public final class SyncStore {
         Checks.push(options(), tenantId, ops);
         long start = System.nanoTime();
         PushResult result = context.inTransaction(pushing(tenantId), null,
-                (h, sql) -> PushWork.push(h, sql, engine(), options().aliasThreshold(), tenantId, ops, now()));
+                (h, sql) -> PushWork.push(h, sql, engine(), options(), tenantId, ops, now()));
         logIfSlow(tenantId, ops.size(), start);
         return result;
     }
@@ -146,7 +146,7 @@ public final class SyncStore {
         Checks.push(options(), tenantId, ops);
         long start = System.nanoTime();
         PushResult result = context.onCallerHandle(handle, pushing(tenantId),
-                (h, sql) -> PushWork.push(h, sql, engine(), options().aliasThreshold(), tenantId, ops, now()));
+                (h, sql) -> PushWork.push(h, sql, engine(), options(), tenantId, ops, now()));
         logIfSlow(tenantId, ops.size(), start);
         return result;
     }

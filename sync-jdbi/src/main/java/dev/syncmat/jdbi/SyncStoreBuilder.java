@@ -27,6 +27,8 @@ public final class SyncStoreBuilder {
     private long maxPageBytes = 4L * 1024 * 1024;
     private Duration slowPushThreshold = Duration.ofSeconds(1);
     private int aliasThreshold = dev.syncmat.core.clock.ContextAliases.DEFAULT_THRESHOLD;
+    private int warnHeads = StoreOptions.DEFAULT_WARN_HEADS;
+    private int maxHeads = StoreOptions.DEFAULT_MAX_HEADS;
 
     SyncStoreBuilder(Jdbi jdbi) {
         this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
@@ -163,6 +165,30 @@ public final class SyncStoreBuilder {
         return this;
     }
 
+    /**
+     * The bound on an object's heads (default 1,000): a push that would leave an object with more
+     * writes, right after the op that did it, a resolution op of the store's own
+     * ({@link dev.syncmat.core.op.Op#STORE_ACTOR}) that carries the policy's winner and supersedes
+     * every head, so the object has one head again; the op is journaled like any other, so replay
+     * and verify see it, and every op stays in the journal. At least 2.
+     */
+    public SyncStoreBuilder maxHeads(int value) {
+        if (value < 2) {
+            throw new IllegalArgumentException("maxHeads must be >= 2, but was " + value);
+        }
+        this.maxHeads = value;
+        return this;
+    }
+
+    /** An object with more heads than this after a push is logged at WARN (default 25). At least 1. */
+    public SyncStoreBuilder warnHeads(int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException("warnHeads must be >= 1, but was " + value);
+        }
+        this.warnHeads = value;
+        return this;
+    }
+
     private static Duration positive(String name, Duration value) {
         Objects.requireNonNull(value, name);
         if (value.toMillis() < 1) {
@@ -186,6 +212,6 @@ public final class SyncStoreBuilder {
         }
         return new SyncStore(jdbi, new StoreOptions(limits, clock, MergeEngine.of(policy), schema, dialect,
                 defaultPullLimit, maxPullLimit, maxPushOps, maxScopeEntries, lockWaitTimeout, statementTimeout, maxPageBytes,
-                slowPushThreshold, aliasThreshold));
+                slowPushThreshold, aliasThreshold, warnHeads, maxHeads));
     }
 }

@@ -114,8 +114,9 @@ class ContextAliasStoreTest {
         TestDatabases.Database db = TestDatabases.create(kind);
         Limits limits = Limits.defaults();
         int n = limits.maxClockActors() + 1;
-        // The default clock limits and alias threshold; only the push size is raised to carry them.
-        SyncStore store = SyncStore.builder(db.jdbi()).maxPushOps(n).build();
+        // The default clock limits and alias threshold; only the push size is raised to carry them,
+        // and the bound on heads, so that the store does not resolve them itself (HeadsBoundTest).
+        SyncStore store = SyncStore.builder(db.jdbi()).maxPushOps(n).maxHeads(n).build();
         store.migrate();
         List<Op> ops = new ArrayList<>();
         for (int i = 0; i < n; i++) {

@@ -5,8 +5,12 @@ import dev.syncmat.core.clock.VectorClock;
 import dev.syncmat.core.op.Op;
 
 import java.util.ArrayList;
+import java.util.Set;
+import java.util.IdentityHashMap;
+import java.util.Collections;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -104,7 +108,7 @@ public final class MergeEngine {
 
     /** The duplicate outcome if a head has the op's id, null if none has. */
     private static ApplyResult duplicateOf(ObjectState state, Op op) {
-        for (Op head : state.heads()) {
+        for (Op head : state.headsByRank()) {
             if (head.opId().equals(op.opId())) {
                 if (!head.equals(op)) {
                     throw new OpIdReusedException(op.opId());
@@ -115,69 +119,67 @@ public final class MergeEngine {
         return null;
     }
 
-    /** An op that is not after the context of an object with several heads. */
+    /**
+     * An op that is not after the context of an object with several heads. The heads it dominates
+     * are found by clocks alone; the best of the others is the first of them in rank order, and the
+     * op's place in that order is found by binary search, so a merge beside n heads makes
+     * O(log n) policy comparisons (and reads as many deferred payloads), not n.
+     */
     private ApplyResult applyToHeads(ObjectState state, Op op) {
-        List<Op> heads = state.heads();
+        List<Op> heads = state.headsByRank();
         int n = heads.size();
-        // Which heads x dominates: bits of a long for the usual handful, an array past 64 heads.
-        long dominatedBits = 0;
-        boolean[] dominated = n > Long.SIZE ? new boolean[n] : null;
-        int survivors = 0;
+        // The heads op dominates: usually none or one.
+        Set<Op> dominated = null;
         for (int i = 0; i < n; i++) {
-            ClockOrder order = op.causalClock().compare(heads.get(i).causalClock());
+            Op head = heads.get(i);
+            ClockOrder order = op.causalClock().compare(head.causalClock());
             if (order == ClockOrder.BEFORE) {
                 return new ApplyResult(op, Outcome.STALE, state, List.of());
             }
             if (order == ClockOrder.AFTER) {
                 if (dominated == null) {
-                    dominatedBits |= 1L << i;
-                } else {
-                    dominated[i] = true;
+                    dominated = Collections.newSetFromMap(new IdentityHashMap<>());
                 }
-            } else {
-                survivors++;
+                dominated.add(head);
             }
         }
+        int survivors = n - (dominated == null ? 0 : dominated.size());
         if (survivors == 0) {
             // An op that supersedes every head is the only head and the winner.
             ObjectState next = new ObjectState(state.objectId(), op, state.context().merge(op.causalClock()));
             return new ApplyResult(op, Outcome.APPLIED, next, List.of());
         }
+        List<Op> ranked = new ArrayList<>(survivors + 1);
+        for (Op head : heads) {
+            if (dominated == null || !dominated.contains(head)) {
+                ranked.add(head);
+            }
+        }
         if (survivors == 1) {
             // The usual case for two heads: x supersedes one and stands beside the other.
-            for (int i = 0; ; i++) {
-                if (dominated == null ? (dominatedBits & 1L << i) == 0 : !dominated[i]) {
-                    return mergeBesideOne(state, op, heads.get(i));
-                }
-            }
+            return mergeBesideOne(state, op, ranked.get(0));
         }
-
-        List<Op> newHeads = new ArrayList<>(survivors + 1);
         // The best-ranked of the heads op stands beside: the one its conflict record names.
-        Op best = null;
-        boolean inserted = false;
-        for (int i = 0; i < n; i++) {
-            if (dominated == null ? (dominatedBits & 1L << i) != 0 : dominated[i]) {
-                continue;
-            }
-            Op head = heads.get(i);
-            int byId = op.compareOpId(head);
-            if (!inserted && byId < 0) {
-                newHeads.add(op);
-                inserted = true;
-            }
-            newHeads.add(head);
-            if (best == null || rank(head, best) > 0) {
-                best = head;
-            }
-        }
-        if (!inserted) {
-            newHeads.add(op);
-        }
+        Op best = ranked.get(0);
         int byPolicy = policy.compare(op, best);
         int r = byPolicy != 0 ? byPolicy : op.compareOpId(best);
-        Op winner = r > 0 ? op : best;
-        ObjectState next = new ObjectState(state.objectId(), List.copyOf(newHeads), winner, state.context().merge(op.causalClock()));
+        int at = 0;
+        if (r < 0) {
+            // ranked[0] ranks above op; find the first head op ranks above.
+            int lo = 1;
+            int hi = survivors;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (rank(op, ranked.get(mid)) > 0) {
+                    hi = mid;
+                } else {
+                    lo = mid + 1;
+                }
+            }
+            at = lo;
+        }
+        ranked.add(at, op);
+        ObjectState next = new ObjectState(state.objectId(), List.copyOf(ranked), state.context().merge(op.causalClock()));
         return new ApplyResult(op, Outcome.MERGED, next, List.of(conflict(op, best, byPolicy, r, survivors)));
     }
 
@@ -269,13 +271,53 @@ public final class MergeEngine {
      * @throws IllegalArgumentException if {@code heads} is empty, repeats an op id or spans objects
      */
     public ObjectState fromHeads(String objectId, Collection<Op> heads, VectorClock context) {
+        List<Op> sorted = checkedById(objectId, heads);
+        Objects.requireNonNull(context, "context");
+        if (sorted.size() == 1) {
+            return new ObjectState(objectId, sorted.get(0), context);
+        }
+        List<Op> ranked = new ArrayList<>(sorted);
+        ranked.sort((a, b) -> rank(b, a));
+        return new ObjectState(objectId, List.copyOf(sorted), List.copyOf(ranked), context);
+    }
+
+    /**
+     * As {@link #fromHeads}, given the heads already in rank order from the winner down, as
+     * {@link ObjectState#headsByRank()} lists them and a store wrote them: compares no payloads,
+     * so deferred ones ({@link dev.syncmat.core.op.Payload#deferred}) stay unread until a merge
+     * needs them. Costs O(n). An order that is not the policy's gives a
+     * state no sequence of applies produces (replay in verify mode finds it).
+     *
+     * @throws IllegalArgumentException if {@code headsByRank} is empty, repeats an op id or spans objects
+     */
+    public ObjectState fromRankedHeads(String objectId, List<Op> headsByRank, VectorClock context) {
+        if (headsByRank.isEmpty()) {
+            throw new IllegalArgumentException("an object state needs at least one head");
+        }
+        Objects.requireNonNull(context, "context");
+        Set<String> ids = new HashSet<>();
+        for (Op h : headsByRank) {
+            if (!h.objectId().equals(objectId)) {
+                throw new IllegalArgumentException("op " + h.opId() + " belongs to object \"" + h.objectId()
+                        + "\", not \"" + objectId + "\"");
+            }
+            if (!ids.add(h.opId())) {
+                throw new IllegalArgumentException("op id \"" + h.opId() + "\" appears twice");
+            }
+        }
+        if (headsByRank.size() == 1) {
+            return new ObjectState(objectId, headsByRank.get(0), context);
+        }
+        return new ObjectState(objectId, List.copyOf(headsByRank), context);
+    }
+
+    /** {@code heads} in op-id order, checked to be of one object with distinct op ids. */
+    private static List<Op> checkedById(String objectId, Collection<Op> heads) {
         if (heads.isEmpty()) {
             throw new IllegalArgumentException("an object state needs at least one head");
         }
         List<Op> sorted = new ArrayList<>(heads);
         sorted.sort(Op::compareOpId);
-        Objects.requireNonNull(context, "context");
-        Op winner = null;
         for (int i = 0; i < sorted.size(); i++) {
             Op h = sorted.get(i);
             if (!h.objectId().equals(objectId)) {
@@ -285,12 +327,8 @@ public final class MergeEngine {
             if (i > 0 && sorted.get(i - 1).opId().equals(h.opId())) {
                 throw new IllegalArgumentException("op id \"" + h.opId() + "\" appears twice");
             }
-            if (winner == null || rank(h, winner) > 0) {
-                winner = h;
-            }
         }
-        return sorted.size() == 1 ? new ObjectState(objectId, winner, context)
-                : new ObjectState(objectId, List.copyOf(sorted), winner, context);
+        return sorted;
     }
 
     /**
@@ -309,7 +347,6 @@ public final class MergeEngine {
         candidates.sort(Op::compareOpId);
         List<Op> heads = new ArrayList<>(candidates.size());
         VectorClock context = VectorClock.empty();
-        Op winner = null;
         for (int i = 0; i < candidates.size(); i++) {
             Op c = candidates.get(i);
             if (!c.objectId().equals(objectId)) {
@@ -329,11 +366,13 @@ public final class MergeEngine {
             context = context.merge(c.causalClock());
             if (isHead) {
                 heads.add(c);
-                if (winner == null || rank(c, winner) > 0) {
-                    winner = c;
-                }
             }
         }
-        return new ObjectState(objectId, List.copyOf(heads), winner, context);
+        if (heads.size() == 1) {
+            return new ObjectState(objectId, heads.get(0), context);
+        }
+        List<Op> ranked = new ArrayList<>(heads);
+        ranked.sort((a, b) -> rank(b, a));
+        return new ObjectState(objectId, List.copyOf(heads), List.copyOf(ranked), context);
     }
 }

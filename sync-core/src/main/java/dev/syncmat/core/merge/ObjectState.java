@@ -4,6 +4,7 @@ import dev.syncmat.core.clock.VectorClock;
 import dev.syncmat.core.op.Op;
 import dev.syncmat.core.op.Payload;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -13,14 +14,20 @@ import java.util.List;
  * <p>Everything a client sees is derived from the winner: type, tags, payload, tombstone and the
  * winner's clock. The context is what a client must dominate to supersede every head, so clients
  * build their next op's clock from it. Heads are listed in UTF-8 byte order of their op ids,
- * which does not depend on the merge policy; the winner does.
+ * which does not depend on the merge policy; the winner does. The state also keeps them in the
+ * policy's rank order ({@link #headsByRank()}), so that a merge finds the best of the heads an op
+ * meets without comparing them again.
  *
  * <p>Instances come from a {@link MergeEngine}. Immutable and thread-safe.
  */
 public final class ObjectState {
     private final String objectId;
-    // Null when the winner is the only head, the usual case: no list is kept for it.
-    private final List<Op> heads;
+    // Null when the winner is the only head, the usual case: no list is kept for it. Also null
+    // until first asked for when the state was made from its ranked heads alone (a merge beside
+    // many heads needs only those).
+    private volatile List<Op> heads;
+    // The heads from the winner down; null when the winner is the only head.
+    private final List<Op> ranked;
     private final Op winner;
     private final VectorClock context;
     // One bit per head, at its op id's hash mod 32: the merge's duplicate check reads the heads
@@ -31,6 +38,7 @@ public final class ObjectState {
     ObjectState(String objectId, Op head, VectorClock context) {
         this.objectId = objectId;
         this.heads = null;
+        this.ranked = null;
         this.winner = head;
         this.context = context;
         this.headIdBits = 1 << head.opId().hashCode();
@@ -45,15 +53,35 @@ public final class ObjectState {
     ObjectState(String objectId, Op first, Op second, Op winner, VectorClock context) {
         this.objectId = objectId;
         this.heads = List.of(first, second);
+        this.ranked = winner == first ? heads : List.of(second, first);
         this.winner = winner;
         this.context = context;
         this.headIdBits = 1 << first.opId().hashCode() | 1 << second.opId().hashCode();
     }
 
-    ObjectState(String objectId, List<Op> heads, Op winner, VectorClock context) {
+    /**
+     * A state with the heads {@code ranked}, from the winner down (at least two); their op-id
+     * order is sorted out only if someone asks for it.
+     */
+    ObjectState(String objectId, List<Op> ranked, VectorClock context) {
+        this.objectId = objectId;
+        this.heads = null;
+        this.ranked = ranked;
+        this.winner = ranked.get(0);
+        this.context = context;
+        int bits = 0;
+        for (Op head : ranked) {
+            bits |= 1 << head.opId().hashCode();
+        }
+        this.headIdBits = bits;
+    }
+
+    /** A state with {@code heads} in op-id order and {@code ranked}, the same heads from the winner down. */
+    ObjectState(String objectId, List<Op> heads, List<Op> ranked, VectorClock context) {
         this.objectId = objectId;
         this.heads = heads.size() == 1 ? null : heads;
-        this.winner = winner;
+        this.ranked = heads.size() == 1 ? null : ranked;
+        this.winner = ranked.get(0);
         this.context = context;
         int bits = 0;
         for (Op head : heads) {
@@ -69,12 +97,30 @@ public final class ObjectState {
 
     /** The heads in UTF-8 byte order of op id; never empty. */
     public List<Op> heads() {
-        return heads == null ? List.of(winner) : heads;
+        if (ranked == null) {
+            return List.of(winner);
+        }
+        List<Op> h = heads;
+        if (h == null) {
+            List<Op> sorted = new ArrayList<>(ranked);
+            sorted.sort(Op::compareOpId);
+            h = List.copyOf(sorted);
+            heads = h;
+        }
+        return h;
+    }
+
+    /**
+     * The heads from the winner down, in the order of {@link MergeEngine#rank}: what a store keeps,
+     * so that reading a state back ({@link MergeEngine#fromRankedHeads}) compares no payloads.
+     */
+    public List<Op> headsByRank() {
+        return ranked == null ? List.of(winner) : ranked;
     }
 
     /** Number of heads; more than one means unresolved concurrency that the winner papers over. */
     public int headCount() {
-        return heads == null ? 1 : heads.size();
+        return ranked == null ? 1 : ranked.size();
     }
 
     /** Whether some head may have the op id whose hash code is {@code opIdHash}; false means none has. */

@@ -36,6 +36,14 @@ public final class Op {
     // The clock the merge compares: the clock itself, or its expansion when it names a context
     // alias (see withCausalClock). Derived, so equals and hashCode leave it out.
     private final VectorClock causalClock;
+    /**
+     * The actor of the ops a store writes itself to resolve an object's heads past its bound: its
+     * counter in a context counts those ops. Clients carry it in the clocks they build from a
+     * served context, like any other entry, and may not write as it. Every other actor id starting
+     * with {@code ~} but {@link ContextAliases#ACTOR} is refused.
+     */
+    public static final String STORE_ACTOR = "~r";
+
     private final Payload payload;
     private final List<String> tags;
     private final Instant timestamp;
@@ -55,9 +63,9 @@ public final class Op {
         }
         for (int i = 0; i < b.clock.size(); i++) {
             String actor = b.clock.actorAt(i);
-            if (actor.startsWith(ContextAliases.ACTOR) && !actor.equals(ContextAliases.ACTOR)) {
+            if (actor.startsWith(ContextAliases.ACTOR) && !actor.equals(ContextAliases.ACTOR) && !actor.equals(STORE_ACTOR)) {
                 throw new InvalidOpException(opId, "clock", "clock actor ids starting with \"" + ContextAliases.ACTOR
-                        + "\" are reserved for context aliases, but the clock named \"" + abbreviate(actor) + "\"");
+                        + "\" are reserved for context aliases and the store, but the clock named \"" + abbreviate(actor) + "\"");
             }
         }
         this.clock = b.clock;

@@ -5,8 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.syncmat.core.Utf8Order;
 import dev.syncmat.core.internal.StrictJson;
 
+import java.util.Objects;
+import java.util.function.Supplier;
+
 /**
- * The payload of an update in canonical JSON form, computed once when the op is built. Merging
+ * The payload of an update in canonical JSON form, computed once when the op is built (or, for a
+ * {@link #deferred} payload, read once when first needed). Merging
  * compares canonical payloads as UTF-8 bytes and never parses or serializes JSON again.
  *
  * <h2>Canonical form</h2>
@@ -27,19 +31,26 @@ import dev.syncmat.core.internal.StrictJson;
  * <p>Immutable and thread-safe.
  */
 public final class Payload {
-    private final String json;
-    private final long utf8Length;
+    // Null until a deferred payload is first read; then set once, after the fields it guards.
+    private volatile String json;
+    private Supplier<String> source;
+    private long utf8Length;
     // See Utf8Order.belowSurrogates: true for almost all payloads, and makes compare() faster.
-    private final boolean belowSurrogates;
+    private boolean belowSurrogates;
     private int hash;
     // -1 until computed (payloads read back from storage compute it only when asked).
     private int depth;
 
     private Payload(String json, int depth) {
-        this.json = json;
         this.utf8Length = Utf8Order.utf8Length(json);
         this.belowSurrogates = Utf8Order.belowSurrogates(json);
         this.depth = depth;
+        this.json = json;
+    }
+
+    private Payload(Supplier<String> source) {
+        this.source = source;
+        this.depth = -1;
     }
 
     /**
@@ -79,13 +90,42 @@ public final class Payload {
     }
 
     /**
+     * A payload whose canonical text is read from {@code canonicalJson} the first time anything
+     * needs it (at most once, even across threads), for storage adapters that keep payloads apart
+     * from the heads that carry them and read them only when a merge compares them. The same rules
+     * as {@link #ofCanonicalJson} apply to the text; a failure of the supplier is thrown to whoever
+     * reads the payload first, and again to the next reader.
+     */
+    public static Payload deferred(Supplier<String> canonicalJson) {
+        return new Payload(Objects.requireNonNull(canonicalJson, "canonicalJson"));
+    }
+
+    /** The canonical text, read from the source first if the payload is deferred. */
+    private String text() {
+        String j = json;
+        if (j == null) {
+            synchronized (this) {
+                j = json;
+                if (j == null) {
+                    j = Objects.requireNonNull(source.get(), "deferred payload text");
+                    utf8Length = Utf8Order.utf8Length(j);
+                    belowSurrogates = Utf8Order.belowSurrogates(j);
+                    json = j;
+                    source = null;
+                }
+            }
+        }
+        return j;
+    }
+
+    /**
      * How many arrays and objects are nested in one another: 0 for a scalar, 1 for {@code [1]} or
      * {@code {"a":1}}, 2 for {@code {"a":[1]}}.
      */
     public int depth() {
         int d = depth;
         if (d < 0) {
-            d = depthOf(json);
+            d = depthOf(text());
             depth = d;
         }
         return d;
@@ -117,11 +157,12 @@ public final class Payload {
 
     /** The canonical JSON text. */
     public String json() {
-        return json;
+        return text();
     }
 
     /** Size of the canonical text in UTF-8 bytes; what the payload limit is checked against. */
     public long utf8Length() {
+        text();
         return utf8Length;
     }
 
@@ -130,19 +171,21 @@ public final class Payload {
         if (a == b) {
             return 0;
         }
-        return Utf8Order.compare(a.json, b.json, a.belowSurrogates || b.belowSurrogates);
+        String x = a.text();
+        String y = b.text();
+        return Utf8Order.compare(x, y, a.belowSurrogates || b.belowSurrogates);
     }
 
     @Override
     public boolean equals(Object o) {
-        return this == o || o instanceof Payload && ((Payload) o).json.equals(json);
+        return this == o || o instanceof Payload && ((Payload) o).text().equals(text());
     }
 
     @Override
     public int hashCode() {
         int h = hash;
         if (h == 0) {
-            h = json.hashCode();
+            h = text().hashCode();
             hash = h;
         }
         return h;
@@ -151,6 +194,6 @@ public final class Payload {
     /** The canonical JSON text. */
     @Override
     public String toString() {
-        return json;
+        return text();
     }
 }

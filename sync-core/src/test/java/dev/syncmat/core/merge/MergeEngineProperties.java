@@ -109,7 +109,8 @@ class MergeEngineProperties {
     /**
      * A state read back from its heads as a store wrote them ({@link MergeEngine#fromHeads}, which
      * skips the pairwise check) is the state the brute-force model gives, whatever order the heads
-     * come in.
+     * come in; the engine keeps heads in the policy's rank order, and reading them back in that
+     * order ({@link MergeEngine#fromRankedHeads}) gives the same state.
      */
     @Property(tries = 500)
     void fromHeadsGivesTheModelsStateInAnyOrderOfItsHeads(@ForAll("histories") CausalHistory history,
@@ -129,6 +130,18 @@ class MergeEngineProperties {
             assertThat(MaterializedObject.of(read)).as("object %s", id).isEqualTo(expected.get(id));
             assertThat(read.heads()).isEqualTo(heads);
             assertThat(read).isEqualTo(applied.get(id));
+            // Rank order from the written-out policy, the greater op id breaking ties.
+            List<Op> byRank = new ArrayList<>(heads);
+            MergePolicy written = WrittenOutPolicy.of(policy);
+            byRank.sort((x, y) -> {
+                int c = written.compare(y, x);
+                return c != 0 ? c : y.compareOpId(x);
+            });
+            assertThat(applied.get(id).headsByRank()).as("rank order after applying").isEqualTo(byRank);
+            assertThat(read.headsByRank()).isEqualTo(byRank);
+            ObjectState fromRanked = engine.fromRankedHeads(id, byRank, context);
+            assertThat(fromRanked).isEqualTo(applied.get(id));
+            assertThat(fromRanked.headsByRank()).isEqualTo(byRank);
         });
     }
 
