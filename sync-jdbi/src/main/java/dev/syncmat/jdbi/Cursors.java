@@ -22,7 +22,8 @@ import java.util.Optional;
  * journal position, one journal row: another database (or the tenant's rows recreated) has
  * another epoch; a restore to an earlier point has a shorter journal or another op at the
  * cursor's position. Either way the cursor is {@code cursor_expired} and the client starts again
- * from null. A cursor at change 0 has seen nothing, so it is always good. Version 1 cursors (before
+ * from null. A cursor below the tenant's retention horizon (set by purge) is expired too. A cursor
+ * at change 0 has seen nothing, so it is always good. Version 1 cursors (before
  * schema 3) carry none of this and are expired.
  *
  * <p>The fingerprints catch mix-ups, they are not secrets: a forged cursor can only make a client
@@ -102,6 +103,14 @@ final class Cursors {
         }
         if (p.journalSeq() > head.journalSeq() || p.changeSeq() > head.changeSeq()) {
             throw expired(cursor, "points past the tenant's history, which was restored to an earlier point");
+        }
+        // Below the retention horizon the cursor may have missed a purged tombstone or scope exit,
+        // and the journal row its fingerprint names may be archived (the current head's never is
+        // needed: the counter row names that op).
+        if (p.changeSeq() < head.horizonChangeSeq()
+                || head.horizonJournalSeq() > 0 && p.journalSeq() <= head.horizonJournalSeq()
+                        && p.journalSeq() != head.journalSeq()) {
+            throw expired(cursor, "was issued before the tenant's retention horizon, and what it has not seen may be purged");
         }
         Optional<String> opThere = p.journalSeq() == head.journalSeq() ? Optional.ofNullable(head.headOpId())
                 : p.journalSeq() == 0 ? Optional.empty() : Tenants.opIdAt(h, sql, tenantId, p.journalSeq());
