@@ -14,7 +14,7 @@ package dev.syncmat.jdbi;
  *                   none is recorded yet (a new tenant, or one created before schema 4)
  * @param horizonJournalSeq the last journal position before the tenant's retention horizon (0 when
  *                   it was never purged): no conflict record up to it is kept, journal rows up to it
- *                   may have been archived, and cursors issued at or below it are expired
+ *                   may have been archived, and cursors issued below it are expired
  * @param horizonChangeSeq the highest change number of a row that purge removed (0 when none):
  *                   cursors below it are expired
  */

@@ -34,6 +34,8 @@ final class Cursors {
     private static final byte VERSION_1 = 1;
     private static final int LENGTH = 41;
     private static final int LENGTH_1 = 17;
+    private static final String RETENTION = "was issued before the tenant's retention horizon, and what it has not seen "
+            + "may be purged";
 
     private Cursors() {
     }
@@ -104,16 +106,17 @@ final class Cursors {
         if (p.journalSeq() > head.journalSeq() || p.changeSeq() > head.changeSeq()) {
             throw expired(cursor, "points past the tenant's history, which was restored to an earlier point");
         }
-        // Below the retention horizon the cursor may have missed a purged tombstone or scope exit,
-        // and the journal row its fingerprint names may be archived (the current head's never is
-        // needed: the counter row names that op).
-        if (p.changeSeq() < head.horizonChangeSeq()
-                || head.horizonJournalSeq() > 0 && p.journalSeq() <= head.horizonJournalSeq()
-                        && p.journalSeq() != head.journalSeq()) {
-            throw expired(cursor, "was issued before the tenant's retention horizon, and what it has not seen may be purged");
+        // Issued before the retention horizon: the cursor may have missed a purged tombstone or
+        // scope exit (change number below the horizon's), or it comes from the journal prefix purge
+        // works on. A cursor at the horizon's own position has seen that whole prefix.
+        if (p.changeSeq() < head.horizonChangeSeq() || p.journalSeq() < head.horizonJournalSeq()) {
+            throw expired(cursor, RETENTION);
         }
         Optional<String> opThere = p.journalSeq() == head.journalSeq() ? Optional.ofNullable(head.headOpId())
                 : p.journalSeq() == 0 ? Optional.empty() : Tenants.opIdAt(h, sql, tenantId, p.journalSeq());
+        if (opThere.isEmpty() && p.journalSeq() > 0 && p.journalSeq() <= head.horizonJournalSeq()) {
+            throw expired(cursor, RETENTION);
+        }
         long fingerprint = opThere.map(Cursors::opFingerprint).orElse(0L);
         if (fingerprint != p.journalFingerprint() || p.journalSeq() > 0 && opThere.isEmpty()) {
             throw expired(cursor, "was issued in a history this database no longer has (restored to an earlier point)");
