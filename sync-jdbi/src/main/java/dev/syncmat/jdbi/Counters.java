@@ -16,21 +16,23 @@ package dev.syncmat.jdbi;
  *                   it was never purged): no conflict record up to it is kept, journal rows up to it
  *                   may have been archived, and cursors issued below it are expired
  * @param horizonChangeSeq the highest change number of a row that purge removed (0 when none):
- *                   cursors below it are expired
+ *                   cursors issued before that removal and below it are expired
+ * @param previousEpoch the epoch before the last purge batch that removed tombstones drew a new one
+ *                   (0 when none did): cursors naming it were issued before that removal
  */
 record Counters(long journalSeq, long changeSeq, long epoch, String headOpId, String policyId,
-                long horizonJournalSeq, long horizonChangeSeq) {
+                long horizonJournalSeq, long horizonChangeSeq, long previousEpoch) {
     /** The counters of a tenant that has no row yet. */
-    static final Counters NONE = new Counters(0, 0, 0, null, null, 0, 0);
+    static final Counters NONE = new Counters(0, 0, 0, null, null, 0, 0, 0);
 
     /** These counters with another change sequence number. */
     Counters withChangeSeq(long value) {
-        return new Counters(journalSeq, value, epoch, headOpId, policyId, horizonJournalSeq, horizonChangeSeq);
+        return new Counters(journalSeq, value, epoch, headOpId, policyId, horizonJournalSeq, horizonChangeSeq, previousEpoch);
     }
 
     /** These counters after the journal grew to {@code journalSeq}, ending with {@code headOpId}. */
     Counters advanced(long journalSeq, long changeSeq, String headOpId) {
-        return new Counters(journalSeq, changeSeq, epoch, headOpId, policyId, horizonJournalSeq, horizonChangeSeq);
+        return new Counters(journalSeq, changeSeq, epoch, headOpId, policyId, horizonJournalSeq, horizonChangeSeq, previousEpoch);
     }
 
     /** Whether the tenant was ever purged (so some objects may have graves). */

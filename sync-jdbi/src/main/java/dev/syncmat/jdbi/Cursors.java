@@ -100,16 +100,21 @@ final class Cursors {
         if (p.changeSeq() == 0) {
             return 0;
         }
-        if (p.epoch() != head.epoch()) {
-            throw expired(cursor, "was issued by another database, or before the tenant's rows were recreated");
+        // A purge that removes tombstones draws a new epoch in the same transaction; a cursor naming
+        // the epoch before it was issued before that removal and is checked against the horizon.
+        boolean current = p.epoch() == head.epoch();
+        if (!current && (head.previousEpoch() == 0 || p.epoch() != head.previousEpoch())) {
+            throw expired(cursor, head.purged()
+                    ? "was issued by another database, before the tenant's rows were recreated, or before an earlier purge"
+                    : "was issued by another database, or before the tenant's rows were recreated");
         }
         if (p.journalSeq() > head.journalSeq() || p.changeSeq() > head.changeSeq()) {
             throw expired(cursor, "points past the tenant's history, which was restored to an earlier point");
         }
-        // Issued before the retention horizon: the cursor may have missed a purged tombstone or
-        // scope exit (change number below the horizon's), or it comes from the journal prefix purge
-        // works on. A cursor at the horizon's own position has seen that whole prefix.
-        if (p.changeSeq() < head.horizonChangeSeq() || p.journalSeq() < head.horizonJournalSeq()) {
+        // Issued before the retention horizon: the cursor comes from the journal prefix purge works
+        // on (a cursor at the prefix's last position has seen all of it), or it was issued before
+        // tombstones were purged and may have missed some (change number below the horizon's).
+        if (p.journalSeq() < head.horizonJournalSeq() || !current && p.changeSeq() < head.horizonChangeSeq()) {
             throw expired(cursor, RETENTION);
         }
         Optional<String> opThere = p.journalSeq() == head.journalSeq() ? Optional.ofNullable(head.headOpId())

@@ -28,12 +28,15 @@ import static dev.syncmat.jdbi.RowBatch.text;
  * <ol>
  *   <li>Under the tenant's lock: check the horizon (not before the recorded one, not after the
  *       clock), find the journal prefix received before it (positions up to J) and record both.
- *       From this commit on, cursors issued at or below J are {@code cursor_expired}, replay
+ *       From this commit on, cursors issued below J are {@code cursor_expired}, replay
  *       computes no conflict records up to J and ignores stored ones there.</li>
  *   <li>Per batch, under the tenant's lock: tombstones whose delete is their only head and that
  *       were last written before the horizon become graves ({@link Graves}); their object and tag
- *       rows go, and the tenant's horizon change number rises to the highest change number
- *       removed, in the same transaction, so that no served cursor can miss them.</li>
+ *       rows go, and in the same transaction the tenant's horizon change number rises to the
+ *       highest change number removed and a new epoch is drawn: a cursor issued before the batch
+ *       names the old epoch and, below that change number, is expired, so no served cursor can
+ *       miss a removed tombstone; cursors issued after it (a client resyncing from null pages
+ *       through low change numbers) name the new one.</li>
  *   <li>Per batch: conflict records up to J; then the scope exits at or below the horizon change
  *       number (no served cursor asks for them).</li>
  *   <li>With an archive, per page of the journal up to J read in (object, position) order: each
@@ -42,7 +45,8 @@ import static dev.syncmat.jdbi.RowBatch.text;
  *       heads at J, the snapshot, listed in the archive when the object is finished. Those rows
  *       include every current head up to J (a head of everything is a head of any subset holding
  *       it), so no object's winner or other head is ever removed. The lines of a page are flushed
- *       before its rows are deleted.</li>
+ *       before its rows are deleted. The row at J itself stays too, so that a cursor issued at
+ *       that journal position can still be checked.</li>
  * </ol>
  *
  * Each step is idempotent, so a purge that failed part way is finished by running it again with
@@ -166,7 +170,10 @@ final class PurgeWork {
                     graves.flush(h, sql, tenant);
                     tags.execute(h, sql, tenant);
                     objects.execute(h, sql, tenant);
-                    sql.update(h, "tenant_horizon_change").bind("tenant", tenant).bind("horizonChangeSeq", max[0]).execute();
+                    // A new epoch in the same transaction: cursors issued from now on name it and have
+                    // seen none of these rows; those naming the old one are checked against the horizon.
+                    sql.update(h, "tenant_horizon_change").bind("tenant", tenant).bind("horizonChangeSeq", max[0])
+                            .bind("epoch", Tenants.newEpoch()).execute();
                 }
                 return new TombstoneBatch(ids.size(), max[0], ids.isEmpty() ? from : ids.get(ids.size() - 1));
             });
@@ -262,6 +269,11 @@ final class PurgeWork {
                         gone.add(e);
                     }
                     for (Rows.JournalEntry x : gone) {
+                        if (x.journalSeq() == upTo) {
+                            // The prefix's last row stays: a cursor issued there (by the purge's
+                            // last pulls, or right after it) is checked against it.
+                            continue;
+                        }
                         totals[0]++;
                         if (out != null) {
                             out.entry(x);

@@ -9,6 +9,10 @@
 ALTER TABLE sync_tenants ADD COLUMN horizon_at TIMESTAMP WITH TIME ZONE;
 ALTER TABLE sync_tenants ADD COLUMN horizon_journal_seq BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE sync_tenants ADD COLUMN horizon_change_seq BIGINT NOT NULL DEFAULT 0;
+-- The epoch before the last batch of tombstones purge removed: the transaction that removes them
+-- draws a new epoch, so a cursor that names this one was issued before that batch and is checked
+-- against the horizon, while one that names the current epoch was issued after every removal.
+ALTER TABLE sync_tenants ADD COLUMN previous_epoch BIGINT NOT NULL DEFAULT 0;
 
 -- What is left of a purged tombstone: its only head, the delete (no payload), so that a late op
 -- for the object is judged against it exactly as against the tombstone. No tags, no conflicts.
