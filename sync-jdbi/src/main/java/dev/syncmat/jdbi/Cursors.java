@@ -22,7 +22,9 @@ import java.util.Optional;
  * journal position, one journal row: another database (or the tenant's rows recreated) has
  * another epoch; a restore to an earlier point has a shorter journal or another op at the
  * cursor's position. Either way the cursor is {@code cursor_expired} and the client starts again
- * from null. A cursor below the tenant's retention horizon (set by purge) is expired too. A cursor
+ * from null. A cursor issued before the tenant's retention horizon (set by purge) is expired too:
+ * from a journal position before the horizon's, or, when it names the epoch a purge replaced, from
+ * below the highest change number that purge removed (see {@link PurgeWork}). A cursor
  * at change 0 has seen nothing, so it is always good. Version 1 cursors (before
  * schema 3) carry none of this and are expired.
  *

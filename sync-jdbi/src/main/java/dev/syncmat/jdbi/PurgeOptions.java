@@ -15,13 +15,13 @@ import java.util.Objects;
  * store.purge("acme", PurgeOptions.before(Instant.parse("2026-06-01T00:00:00Z")).withArchive(out));
  * }</pre>
  *
+ * <p>Immutable and thread-safe (the archive stream is used by one purge at a time).
+ *
  * @param horizon   rows older than this instant are purged; must not be after the store's clock
  * @param dryRun    report what would be purged and write nothing (no archive either)
  * @param archive   where the archive is written as UTF-8 JSON lines ({@link PurgeArchive}), or
  *                  null to keep the journal whole; purge flushes it, never closes it
  * @param batchSize rows per transaction and per page read (1 to 100,000; default 1,000)
- *
- * Immutable and thread-safe (the archive stream is used by one purge at a time).
  */
 public record PurgeOptions(Instant horizon, boolean dryRun, OutputStream archive, int batchSize) {
     /** The default rows per transaction. */

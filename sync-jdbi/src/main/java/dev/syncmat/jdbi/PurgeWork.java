@@ -6,6 +6,7 @@ import dev.syncmat.core.merge.ApplyResult;
 import dev.syncmat.core.merge.MergeEngine;
 import dev.syncmat.core.merge.ObjectState;
 import dev.syncmat.core.op.Op;
+import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,7 +102,7 @@ final class PurgeWork {
         return report;
     }
 
-    private Plan plan(org.jdbi.v3.core.Handle h, Sql sql) {
+    private Plan plan(Handle h, Sql sql) {
         Counters head = Tenants.head(h, sql, tenant);
         if (head == Counters.NONE) {
             return null;

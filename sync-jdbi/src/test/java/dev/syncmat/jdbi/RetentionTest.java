@@ -160,6 +160,23 @@ class RetentionTest {
     }
 
     @StoreTesting.OnBothDatabases
+    void aClientResyncingFromNullAfterAPurgePagesThroughChangesBelowTheHorizon(TestDatabases.Kind kind) {
+        Pair p = pair(kind);
+        p.push(update("a-1", "a", "note", clock("a", 1), "{}"), update("b-1", "b", "note", clock("b", 1), "{}"),
+                update("c-1", "c", "note", clock("c", 1), "{}"));
+        p.push(update("d-1", "d", "note", clock("d", 1), "{}"));
+        p.push(delete("d-2", "d", "note", clock("d", 2)));
+        p.clock().now = START.plusSeconds(120);
+        PurgeReport report = p.store().purge(T, PurgeOptions.before(START.plusSeconds(60)));
+        assertThat(report.horizonChangeSeq()).isEqualTo(5);
+        // Pages of one object: the cursors between them point below the change horizon.
+        StoreTesting.Pulled all = StoreTesting.pullAll(p.store(), T, PullRequest.initial().withLimit(1));
+        assertThat(all.ids()).containsExactly("a", "b", "c");
+        assertThat(all.pages()).hasSize(3);
+        assertThat(StoreTesting.seqOf(all.pages().get(0).serverCursor())).isLessThan(report.horizonChangeSeq());
+    }
+
+    @StoreTesting.OnBothDatabases
     void dryRunReportsWhatAPurgeRemovesAndWritesNothing(TestDatabases.Kind kind) {
         Pair p = pair(kind);
         fillRandom(p, 11);
@@ -204,6 +221,18 @@ class RetentionTest {
                 .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("batchSize"));
         assertThatThrownBy(() -> PurgeOptions.before(null))
                 .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("before"));
+    }
+
+    @StoreTesting.OnBothDatabases
+    void badTenantIsRefusedAndAnUnknownTenantIsLeftWithoutARow(TestDatabases.Kind kind) {
+        Pair p = purgedDeletedNote(kind);
+        Map<String, Long> before = counts(p);
+        assertThatThrownBy(() -> p.store().purge("", PurgeOptions.before(START)))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("tenantId"));
+        PurgeReport unknown = p.store().purge("nobody", PurgeOptions.before(START));
+        assertThat(unknown).isEqualTo(new PurgeReport("nobody", false, null, 0, 0, 0, 0, 0, 0, 0));
+        assertThat(p.db().count("sync_tenants", "nobody")).isZero();
+        assertThat(counts(p)).isEqualTo(before);
     }
 
     @StoreTesting.OnBothDatabases
