@@ -22,7 +22,10 @@ import java.util.Optional;
  * journal position, one journal row: another database (or the tenant's rows recreated) has
  * another epoch; a restore to an earlier point has a shorter journal or another op at the
  * cursor's position. Either way the cursor is {@code cursor_expired} and the client starts again
- * from null. A cursor at change 0 has seen nothing, so it is always good. Version 1 cursors (before
+ * from null. A cursor issued before the tenant's retention horizon (set by purge) is expired too:
+ * from a journal position before the horizon's, or, when it names the epoch a purge replaced, from
+ * below the highest change number that purge removed (see {@link PurgeWork}). A cursor
+ * at change 0 has seen nothing, so it is always good. Version 1 cursors (before
  * schema 3) carry none of this and are expired.
  *
  * <p>The fingerprints catch mix-ups, they are not secrets: a forged cursor can only make a client
@@ -33,6 +36,8 @@ final class Cursors {
     private static final byte VERSION_1 = 1;
     private static final int LENGTH = 41;
     private static final int LENGTH_1 = 17;
+    private static final String RETENTION = "was issued before the tenant's retention horizon, and what it has not seen "
+            + "may be purged";
 
     private Cursors() {
     }
@@ -97,14 +102,28 @@ final class Cursors {
         if (p.changeSeq() == 0) {
             return 0;
         }
-        if (p.epoch() != head.epoch()) {
-            throw expired(cursor, "was issued by another database, or before the tenant's rows were recreated");
+        // A purge that removes tombstones draws a new epoch in the same transaction; a cursor naming
+        // the epoch before it was issued before that removal and is checked against the horizon.
+        boolean current = p.epoch() == head.epoch();
+        if (!current && (head.previousEpoch() == 0 || p.epoch() != head.previousEpoch())) {
+            throw expired(cursor, head.purged()
+                    ? "was issued by another database, before the tenant's rows were recreated, or before an earlier purge"
+                    : "was issued by another database, or before the tenant's rows were recreated");
         }
         if (p.journalSeq() > head.journalSeq() || p.changeSeq() > head.changeSeq()) {
             throw expired(cursor, "points past the tenant's history, which was restored to an earlier point");
         }
+        // Issued before the retention horizon: the cursor comes from the journal prefix purge works
+        // on (a cursor at the prefix's last position has seen all of it), or it was issued before
+        // tombstones were purged and may have missed some (change number below the horizon's).
+        if (p.journalSeq() < head.horizonJournalSeq() || !current && p.changeSeq() < head.horizonChangeSeq()) {
+            throw expired(cursor, RETENTION);
+        }
         Optional<String> opThere = p.journalSeq() == head.journalSeq() ? Optional.ofNullable(head.headOpId())
                 : p.journalSeq() == 0 ? Optional.empty() : Tenants.opIdAt(h, sql, tenantId, p.journalSeq());
+        if (opThere.isEmpty() && p.journalSeq() > 0 && p.journalSeq() <= head.horizonJournalSeq()) {
+            throw expired(cursor, RETENTION);
+        }
         long fingerprint = opThere.map(Cursors::opFingerprint).orElse(0L);
         if (fingerprint != p.journalFingerprint() || p.journalSeq() > 0 && opThere.isEmpty()) {
             throw expired(cursor, "was issued in a history this database no longer has (restored to an earlier point)");

@@ -130,6 +130,17 @@ final class PushWork {
         before.forEach((id, o) -> states.put(id, o.requireState()));
         Map<String, ContextAliases> aliases = new HashMap<>();
         before.forEach((id, o) -> aliases.put(id, o.aliases()));
+        // An object without a row may have been purged: its grave is what a late op is judged against.
+        Map<String, Graves.Grave> graves = Map.of();
+        if (counters.purged() && before.size() < objectIds.size()) {
+            Set<String> missing = new LinkedHashSet<>(objectIds);
+            missing.removeAll(before.keySet());
+            graves = Graves.byIds(h, sql, engine, tenant, missing);
+            graves.forEach((id, g) -> {
+                states.put(id, g.state());
+                aliases.put(id, g.aliases());
+            });
+        }
         // Every op naming an alias is expanded before anything is merged, so that one naming an
         // alias its object does not have fails the push before any row is queued.
         Map<String, Op> expanded = new HashMap<>();
@@ -180,6 +191,8 @@ final class PushWork {
             results.add(new OpResult(op.opId(), r.outcome()));
         }
 
+        // Graves of objects this push writes a row for again (the row replaces the grave).
+        Graves.Batch reborn = new Graves.Batch();
         for (ObjectState state : changed.values()) {
             Rows.StoredObject old = before.get(state.objectId());
             ContextAliases a = aliases.getOrDefault(state.objectId(), ContextAliases.none());
@@ -191,8 +204,12 @@ final class PushWork {
                 writes.alias(state.objectId(), a.latest(), journalSeq, next.get());
             }
             writes.object(state, a, old, ++changeSeq, false);
+            if (graves.containsKey(state.objectId())) {
+                reborn.delete(state.objectId());
+            }
         }
         writes.flush();
+        reborn.flush(h, sql, tenant);
         Counters after = counters;
         if (journalSeq != counters.journalSeq()) {
             after = counters.advanced(journalSeq, changeSeq, lastOpId);

@@ -57,6 +57,10 @@ final class ReplayWork {
     private long conflicts;
     private long changeSeq;
     private long differing;
+    // The last journal position before the tenant's retention horizon: conflict records up to it
+    // were purged, so replay neither computes nor compares them.
+    private long horizonJournalSeq;
+    private boolean purged;
     // Every stored id up to here has been checked against the journal.
     private String checkedUpTo = "";
 
@@ -94,6 +98,8 @@ final class ReplayWork {
         }
         LOG.info("{} of tenant \"{}\" with policy {} started", options.mode().wireName(), tenant, policyId);
         changeSeq = counters.changeSeq();
+        horizonJournalSeq = counters.horizonJournalSeq();
+        purged = counters.purged();
         String afterObject = "";
         long afterSeq = 0;
         Replayed current = null;
@@ -121,7 +127,7 @@ final class ReplayWork {
                 ApplyResult r = engine.apply(current.state, StoredAliases.expand(current.aliases, entry.op()));
                 current.state = r.state();
                 current.lastJournalSeq = entry.journalSeq();
-                for (Conflict c : r.conflicts()) {
+                for (Conflict c : entry.journalSeq() > horizonJournalSeq ? r.conflicts() : List.<Conflict>of()) {
                     current.conflicts.add(new ConflictRecord(entry.journalSeq(), objectId, r.state().objectType(),
                             c.winnerOpId(), c.loserOpId(), c.reason(), entry.receivedAt(), c.metHeads()));
                 }
@@ -168,6 +174,15 @@ final class ReplayWork {
         Map<String, Rows.StoredObject> stored = Rows.objectsByIds(h, sql, engine, tenant, ids, false);
         Map<String, List<ConflictRecord>> storedConflicts = Rows.conflictsByObjects(h, sql, tenant, ids);
         Map<String, Set<String>> storedTags = Rows.tagsByObjects(h, sql, tenant, ids);
+        // A purged tombstone has a grave instead of a row: it is consistent when the grave's state is
+        // the replayed one, and a rebuild brings the row back only when it is not.
+        Map<String, Graves.Grave> graves = Map.of();
+        if (purged && stored.size() < ids.size()) {
+            Set<String> missing = new LinkedHashSet<>(ids);
+            missing.removeAll(stored.keySet());
+            graves = Graves.byIds(h, sql, engine, tenant, missing);
+        }
+        Graves.Batch reborn = new Graves.Batch();
         Writes writes = rebuild ? new Writes(h, sql, tenant, now) : null;
         for (Replayed r : finished) {
             objects++;
@@ -181,11 +196,13 @@ final class ReplayWork {
                 aliases = aliases.with(next.get());
                 writes.alias(r.objectId, aliases.latest(), journalSeqOf(r), next.get());
             }
-            boolean objectDiffers = s == null || !s.readable()
+            Graves.Grave grave = s == null ? graves.get(r.objectId) : null;
+            boolean objectDiffers = grave != null ? !grave.state().equals(r.state) : s == null || !s.readable()
                     || !s.view().equals(StoredAliases.served(r.state, aliases))
                     || !new HashSet<>(s.state().heads()).equals(new HashSet<>(r.state.heads()))
                     || !storedTags.getOrDefault(r.objectId, Set.of()).equals(new HashSet<>(r.state.tags()));
             List<ConflictRecord> before = new ArrayList<>(storedConflicts.getOrDefault(r.objectId, List.of()));
+            before.removeIf(c -> c.journalSeq() <= horizonJournalSeq);
             before.sort(CONFLICT_ORDER);
             r.conflicts.sort(CONFLICT_ORDER);
             boolean conflictsDiffer = !before.equals(r.conflicts);
@@ -196,6 +213,9 @@ final class ReplayWork {
                 changed.add(r.objectId);
                 if (rebuild) {
                     writes.object(r.state, aliases, s, ++changeSeq, true);
+                    if (grave != null) {
+                        reborn.delete(r.objectId);
+                    }
                 }
             }
             if (conflictsDiffer) {
@@ -208,6 +228,7 @@ final class ReplayWork {
         }
         if (rebuild) {
             writes.flush();
+            reborn.flush(h, sql, tenant);
         }
         String upTo = finished.get(finished.size() - 1).objectId;
         removeOrphans(checkedUpTo, upTo, ids);

@@ -245,6 +245,31 @@ public final class SyncStore {
     }
 
     /**
+     * Purges one tenant's rows older than a retention horizon ({@code options.horizon()}): tombstones
+     * whose delete is their only head become graves (gone from pulls and {@link #find}, but a late
+     * op for the object is judged against the delete as before), conflict records before the
+     * horizon are removed, and so are scope exits no served cursor can ask for. With an archive,
+     * journal entries before the horizon are written to it ({@link PurgeArchive}) and removed,
+     * except the heads of every object at the horizon: that snapshot is where replay starts.
+     *
+     * <p>The horizon is recorded for the tenant and only moves forward; a pull whose cursor was
+     * issued before it fails with {@link InvalidCursorException} ({@code cursor_expired}), and the
+     * client resyncs from null. A purge runs in short transactions of at most
+     * {@link PurgeOptions#batchSize()} rows (the tombstone batches under the tenant's lock), in
+     * memory bounded by one batch; one that fails part way is finished by running it again with the
+     * same horizon (a new archive then holds the rest). A dry run reports the same counts and writes
+     * nothing. Verify and rebuild after a purge report and restore nothing it removed.
+     *
+     * @throws InvalidInputException naming {@code before} when the horizon is after the store's
+     *                               clock or before the tenant's recorded horizon (nothing written)
+     */
+    public PurgeReport purge(String tenantId, PurgeOptions purgeOptions) {
+        Checks.tenant(options(), tenantId);
+        Objects.requireNonNull(purgeOptions, "purgeOptions");
+        return new PurgeWork(context, engine(), tenantId, purgeOptions, now()).run();
+    }
+
+    /**
      * The journal entries of one object, in journal order, with the outcome each had and the
      * conflicts it caused (recomputed from the journal with the store's merge policy). Empty for an
      * unknown object. Costs one pass over the object's entries.

@@ -71,7 +71,7 @@ final class Tenants {
     }
 
     // Never 0, which marks rows created before epochs existed.
-    private static long newEpoch() {
+    static long newEpoch() {
         long epoch;
         do {
             epoch = RANDOM.nextLong();
@@ -82,7 +82,8 @@ final class Tenants {
     private static Optional<Counters> select(Handle h, Sql sql, String name, String tenant) {
         return sql.query(h, name).bind("tenant", tenant)
                 .map((rs, ctx) -> new Counters(rs.getLong("journal_seq"), rs.getLong("change_seq"), rs.getLong("epoch"),
-                        rs.getString("head_op_id"), rs.getString("policy_id")))
+                        rs.getString("head_op_id"), rs.getString("policy_id"),
+                        rs.getLong("horizon_journal_seq"), rs.getLong("horizon_change_seq"), rs.getLong("previous_epoch")))
                 .findOne();
     }
 }

@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 /** Migrations: applied on request, safe to run concurrently, only the library's own tables, any schema. */
 class StoreSchemaTest {
-    private static final List<String> LIBRARY_TABLES = List.of("sync_aliases", "sync_conflicts", "sync_journal", "sync_object_tags",
+    private static final List<String> LIBRARY_TABLES = List.of("sync_aliases", "sync_conflicts", "sync_graves", "sync_journal", "sync_object_tags",
             "sync_objects", "sync_schema_version", "sync_scope_exits", "sync_tenants");
 
     /** Every table outside the system schemas, as lower-case "schema.table". */

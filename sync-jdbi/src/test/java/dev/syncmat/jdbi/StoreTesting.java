@@ -35,10 +35,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 final class StoreTesting {
     /** The library's data tables (all but the schema version table), in the default schema. */
     static final List<String> TABLES = List.of("sync_tenants", "sync_journal", "sync_objects", "sync_object_tags",
-            "sync_conflicts", "sync_scope_exits", "sync_aliases");
+            "sync_conflicts", "sync_scope_exits", "sync_aliases", "sync_graves");
 
     /** Every migration version the library ships, in order: what migrating an empty database applies. */
-    static final List<Integer> ALL_VERSIONS = List.of(1, 2, 3, 4, 5, 6);
+    static final List<Integer> ALL_VERSIONS = List.of(1, 2, 3, 4, 5, 6, 7);
 
     private StoreTesting() {
     }

@@ -58,7 +58,8 @@ class StoreTransactionTest {
         assertThat(e).isExactlyInstanceOf(IllegalStateException.class);
         // ...and afterwards none of it is.
         assertThat(f.db().count("app_outbox")).isZero();
-        assertThat(f.counts()).containsOnly(Map.entry("sync_aliases", 0L), Map.entry("sync_conflicts", 0L), Map.entry("sync_journal", 0L),
+        assertThat(f.counts()).containsOnly(Map.entry("sync_aliases", 0L), Map.entry("sync_conflicts", 0L), Map.entry("sync_graves", 0L),
+                Map.entry("sync_journal", 0L),
                 Map.entry("sync_object_tags", 0L), Map.entry("sync_objects", 0L), Map.entry("sync_scope_exits", 0L),
                 Map.entry("sync_tenants", 0L));
         assertThat(f.store().pull(T, PullRequest.initial()).objects()).isEmpty();
@@ -129,7 +130,8 @@ class StoreTransactionTest {
             assertThat(e).isExactlyInstanceOf(OpIdReusedException.class);
         });
         assertThat(f.db().count("app_outbox")).isEqualTo(1);
-        assertThat(f.counts()).containsOnly(Map.entry("sync_aliases", 0L), Map.entry("sync_conflicts", 0L), Map.entry("sync_journal", 0L),
+        assertThat(f.counts()).containsOnly(Map.entry("sync_aliases", 0L), Map.entry("sync_conflicts", 0L), Map.entry("sync_graves", 0L),
+                Map.entry("sync_journal", 0L),
                 Map.entry("sync_object_tags", 0L), Map.entry("sync_objects", 0L), Map.entry("sync_scope_exits", 0L),
                 Map.entry("sync_tenants", 0L));
     }

@@ -1,0 +1,161 @@
+package dev.syncmat.jdbi;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.syncmat.core.InvalidInputException;
+import dev.syncmat.core.json.SyncJson;
+import dev.syncmat.core.op.Op;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The archive a purge writes: UTF-8 JSON lines, one of three types.
+ *
+ * <pre>
+ * {"type":"horizon","tenantId":"acme","horizon":"2026-06-01T00:00:00Z","horizonJournalSeq":14,"policy":"delete-wins"}
+ * {"type":"entry","journalSeq":3,"receivedAt":"...","op":{...}}
+ * {"type":"snapshot","objectId":"note-1","heads":[{"journalSeq":7,"receivedAt":"...","op":{...}}]}
+ * </pre>
+ *
+ * <p>An {@code entry} is a journal entry before the horizon that the purge removed; a
+ * {@code snapshot} line lists an object's heads at the horizon, whose journal rows the purge kept
+ * (they are where replay starts). The removed entries together with the journal that remains are
+ * the tenant's whole journal, so materializing them (in any order) gives the objects the unpurged
+ * store had; the snapshot lines with the entries after the horizon give the same objects too.
+ * A purge that failed part way and was run again leaves two files; read both (an entry may be in
+ * both: entries are identified by op id).
+ *
+ * <p>Stateless; thread-safe.
+ */
+public final class PurgeArchive {
+    private PurgeArchive() {
+    }
+
+    /**
+     * A journal entry read from an archive.
+     *
+     * @param journalSeq   its position in the tenant's journal
+     * @param receivedAt   when the store received it
+     * @param op           the op
+     * @param snapshotHead whether it came from a snapshot line (its row stayed in the journal)
+     */
+    public record Entry(long journalSeq, Instant receivedAt, Op op, boolean snapshotHead) {
+    }
+
+    /**
+     * Reads an archive line by line and hands every entry (removed ones and snapshot heads) to
+     * {@code sink}, in file order, in constant memory (one line at a time).
+     *
+     * @param json reads the ops: give it the store's limits ({@code SyncJson.withLimits})
+     * @throws InvalidInputException naming the line when a line is not one of the three types
+     */
+    public static void read(BufferedReader in, SyncJson json, Consumer<Entry> sink) throws IOException {
+        String line;
+        long n = 0;
+        while ((line = in.readLine()) != null) {
+            n++;
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode node = SyncJson.parseTree(line, "line " + n);
+            String type = node.path("type").asText("");
+            switch (type) {
+                case "horizon" -> {
+                }
+                case "entry" -> sink.accept(entry(node, json, false));
+                case "snapshot" -> {
+                    for (JsonNode head : node.path("heads")) {
+                        sink.accept(entry(head, json, true));
+                    }
+                }
+                default -> throw new InvalidInputException("line " + n,
+                        "line " + n + " of the archive has type \"" + type + "\"; expected horizon, entry or snapshot");
+            }
+        }
+    }
+
+    private static Entry entry(JsonNode node, SyncJson json, boolean head) {
+        return new Entry(node.path("journalSeq").asLong(), Instant.parse(node.path("receivedAt").asText()),
+                json.readOp(node.path("op")), head);
+    }
+
+    /** Writes an archive as a purge finds its lines; {@link #flush} before the rows are removed. */
+    static final class Output {
+        private final Writer out;
+        private final SyncJson json = SyncJson.create();
+
+        Output(OutputStream stream) {
+            this.out = new OutputStreamWriter(stream, StandardCharsets.UTF_8);
+        }
+
+        void horizon(String tenantId, Instant horizon, long horizonJournalSeq, String policyId) {
+            line(SyncJson.write(g -> {
+                g.writeStartObject();
+                g.writeStringField("type", "horizon");
+                g.writeStringField("tenantId", tenantId);
+                g.writeStringField("horizon", horizon.toString());
+                g.writeNumberField("horizonJournalSeq", horizonJournalSeq);
+                g.writeStringField("policy", policyId);
+                g.writeEndObject();
+            }));
+        }
+
+        void entry(Rows.JournalEntry e) {
+            line(SyncJson.write(g -> {
+                g.writeStartObject();
+                g.writeStringField("type", "entry");
+                fields(g, e);
+                g.writeEndObject();
+            }));
+        }
+
+        void snapshot(String objectId, List<Rows.JournalEntry> heads) {
+            line(SyncJson.write(g -> {
+                g.writeStartObject();
+                g.writeStringField("type", "snapshot");
+                g.writeStringField("objectId", objectId);
+                g.writeArrayFieldStart("heads");
+                for (Rows.JournalEntry e : heads) {
+                    g.writeStartObject();
+                    fields(g, e);
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            }));
+        }
+
+        private void fields(JsonGenerator g, Rows.JournalEntry e) throws IOException {
+            g.writeNumberField("journalSeq", e.journalSeq());
+            g.writeStringField("receivedAt", e.receivedAt().toString());
+            g.writeFieldName("op");
+            json.writeOp(g, e.op(), null);
+        }
+
+        private void line(String text) {
+            try {
+                out.write(text);
+                out.write('\n');
+            } catch (IOException e) {
+                throw new UncheckedIOException("writing the archive failed; nothing of this batch was removed", e);
+            }
+        }
+
+        void flush() {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException("writing the archive failed; nothing of this batch was removed", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,3 @@
+SELECT COUNT(*)
+FROM <s>sync_scope_exits
+WHERE tenant_id = :tenant AND change_seq <= :upTo

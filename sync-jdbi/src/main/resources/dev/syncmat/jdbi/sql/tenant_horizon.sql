@@ -1,0 +1,3 @@
+SELECT horizon_at
+FROM <s>sync_tenants
+WHERE tenant_id = :tenant
