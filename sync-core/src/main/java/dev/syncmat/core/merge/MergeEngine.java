@@ -297,13 +297,7 @@ public final class MergeEngine {
         Objects.requireNonNull(context, "context");
         Set<String> ids = new HashSet<>();
         for (Op h : headsByRank) {
-            if (!h.objectId().equals(objectId)) {
-                throw new IllegalArgumentException("op " + h.opId() + " belongs to object \"" + h.objectId()
-                        + "\", not \"" + objectId + "\"");
-            }
-            if (!ids.add(h.opId())) {
-                throw new IllegalArgumentException("op id \"" + h.opId() + "\" appears twice");
-            }
+            checkHead(objectId, h, !ids.add(h.opId()));
         }
         if (headsByRank.size() == 1) {
             return new ObjectState(objectId, headsByRank.get(0), context);
@@ -319,16 +313,19 @@ public final class MergeEngine {
         List<Op> sorted = new ArrayList<>(heads);
         sorted.sort(Op::compareOpId);
         for (int i = 0; i < sorted.size(); i++) {
-            Op h = sorted.get(i);
-            if (!h.objectId().equals(objectId)) {
-                throw new IllegalArgumentException("op " + h.opId() + " belongs to object \"" + h.objectId()
-                        + "\", not \"" + objectId + "\"");
-            }
-            if (i > 0 && sorted.get(i - 1).opId().equals(h.opId())) {
-                throw new IllegalArgumentException("op id \"" + h.opId() + "\" appears twice");
-            }
+            checkHead(objectId, sorted.get(i), i > 0 && sorted.get(i - 1).opId().equals(sorted.get(i).opId()));
         }
         return sorted;
+    }
+
+    private static void checkHead(String objectId, Op head, boolean repeated) {
+        if (!head.objectId().equals(objectId)) {
+            throw new IllegalArgumentException("op " + head.opId() + " belongs to object \"" + head.objectId()
+                    + "\", not \"" + objectId + "\"");
+        }
+        if (repeated) {
+            throw new IllegalArgumentException("op id \"" + head.opId() + "\" appears twice");
+        }
     }
 
     /**
@@ -340,22 +337,10 @@ public final class MergeEngine {
      * @throws IllegalArgumentException if {@code ops} is empty, repeats an op id or spans objects
      */
     public ObjectState restore(String objectId, Collection<Op> ops) {
-        if (ops.isEmpty()) {
-            throw new IllegalArgumentException("an object state needs at least one head");
-        }
-        List<Op> candidates = new ArrayList<>(ops);
-        candidates.sort(Op::compareOpId);
+        List<Op> candidates = checkedById(objectId, ops);
         List<Op> heads = new ArrayList<>(candidates.size());
         VectorClock context = VectorClock.empty();
-        for (int i = 0; i < candidates.size(); i++) {
-            Op c = candidates.get(i);
-            if (!c.objectId().equals(objectId)) {
-                throw new IllegalArgumentException("op " + c.opId() + " belongs to object \"" + c.objectId()
-                        + "\", not \"" + objectId + "\"");
-            }
-            if (i > 0 && candidates.get(i - 1).opId().equals(c.opId())) {
-                throw new IllegalArgumentException("op id \"" + c.opId() + "\" appears twice");
-            }
+        for (Op c : candidates) {
             boolean isHead = true;
             for (Op other : candidates) {
                 if (other != c && other.causalClock().dominates(c.causalClock())) {
