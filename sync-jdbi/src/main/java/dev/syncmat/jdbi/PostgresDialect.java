@@ -45,10 +45,17 @@ class PostgresDialect extends Dialect {
 
     /**
      * One statement that unnests one array per column: a single plan for the whole batch, much
-     * cheaper per row than a JDBC batch of single-row statements.
+     * cheaper per row than a JDBC batch of single-row statements; a batch of one object row is
+     * written with the row-wise statement.
      */
     @Override
     void write(RowBatch batch, Handle h, Sql sql, String tenant) {
+        if (batch.size() == 1 && batch.statement().startsWith("objects_")) {
+            // One object row (the usual push): plain parameters, so that a long other_heads is
+            // neither escaped into an array literal here nor parsed out of one by the server.
+            writeRowWise(batch, h, sql, tenant);
+            return;
+        }
         Update u = sql.update(h, "arrays/" + batch.statement()).bind("tenant", tenant);
         RowBatch.Column[] columns = batch.columns();
         for (int c = 0; c < columns.length; c++) {

@@ -35,7 +35,12 @@ final class Rows {
      * payload, a clock that is not JSON) has neither state nor view, and {@code unreadable} says why.
      */
     record StoredObject(String objectId, ObjectState state, MaterializedObject view, ContextAliases aliases,
-                        long changeSeq, String unreadable) {
+                        long changeSeq, String unreadable, Map<String, String> storedHeads) {
+        StoredObject(String objectId, ObjectState state, MaterializedObject view, ContextAliases aliases, long changeSeq,
+                     String unreadable) {
+            this(objectId, state, view, aliases, changeSeq, unreadable, Map.of());
+        }
+
         /** Whether the row could be read back. */
         boolean readable() {
             return unreadable == null;
@@ -198,7 +203,14 @@ final class Rows {
                     VectorClock context = a.expand(r.view().context());
                     ObjectState state = inline ? engine.fromHeads(r.objectId(), expanded, context)
                             : engine.fromRankedHeads(r.objectId(), expanded, context);
-                    o = new StoredObject(r.objectId(), state, r.view(), a, r.changeSeq(), null);
+                    // Each other head's text as stored, for the next write of the row to copy.
+                    Map<String, String> texts = new HashMap<>();
+                    for (StoredForms.StoredHead head : r.others()) {
+                        if (head.text() != null) {
+                            texts.put(head.opId(), head.text());
+                        }
+                    }
+                    o = new StoredObject(r.objectId(), state, r.view(), a, r.changeSeq(), null, texts);
                 } catch (RuntimeException e) {
                     o = new StoredObject(r.objectId(), null, null, a, r.changeSeq(), String.valueOf(e.getMessage()));
                 }

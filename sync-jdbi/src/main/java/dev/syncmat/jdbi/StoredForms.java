@@ -1,6 +1,8 @@
 package dev.syncmat.jdbi;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.syncmat.core.Utf8Order;
@@ -60,8 +62,26 @@ final class StoredForms {
         return List.copyOf(tags);
     }
 
+    /** A stored clock, streamed: contexts and alias clocks of objects with many actors are long. */
     static VectorClock parseClock(String json) {
-        return clock(tree(json));
+        try (JsonParser p = StrictJson.MAPPER.getFactory().createParser(json)) {
+            expect(p.nextToken(), JsonToken.START_OBJECT, json);
+            return readClock(p, json);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("corrupt stored JSON: " + json, e);
+        }
+    }
+
+    // The entries of a clock object whose START_OBJECT was just read, up to its END_OBJECT.
+    private static VectorClock readClock(JsonParser p, String json) throws java.io.IOException {
+        Map<String, Long> entries = new TreeMap<>(Utf8Order.COMPARATOR);
+        for (JsonToken f = p.nextToken(); f != JsonToken.END_OBJECT; f = p.nextToken()) {
+            expect(f, JsonToken.FIELD_NAME, json);
+            String actor = p.currentName();
+            expect(p.nextToken(), JsonToken.VALUE_NUMBER_INT, json);
+            entries.put(actor, p.getLongValue());
+        }
+        return VectorClock.of(entries);
     }
 
     private static VectorClock clock(JsonNode node) {
@@ -95,18 +115,30 @@ final class StoredForms {
 
     /** The heads other than the winner, without payloads, or null when the winner is the only head. */
     static String otherHeadsJson(ObjectState state) {
+        return otherHeadsJson(state, Map.of());
+    }
+
+    /**
+     * As {@link #otherHeadsJson(ObjectState)}, copying the stored text of each head found in
+     * {@code stored} (op id to its text as read from the row) instead of writing it again: a push
+     * beside many heads changes one or two of them.
+     */
+    static String otherHeadsJson(ObjectState state, Map<String, String> stored) {
         if (state.headCount() == 1) {
             return null;
         }
-        return SyncJson.write(g -> {
-            g.writeStartArray();
-            // From the best after the winner down: the order a merge reads them in.
-            List<Op> ranked = state.headsByRank();
-            for (int i = 1; i < ranked.size(); i++) {
-                writeHead(g, ranked.get(i));
+        // From the best after the winner down: the order a merge reads them in.
+        List<Op> ranked = state.headsByRank();
+        StringBuilder sb = new StringBuilder(ranked.size() * 48).append('[');
+        for (int i = 1; i < ranked.size(); i++) {
+            if (i > 1) {
+                sb.append(',');
             }
-            g.writeEndArray();
-        });
+            Op head = ranked.get(i);
+            String text = stored.get(head.opId());
+            sb.append(text != null ? text : SyncJson.write(g -> writeHead(g, head)));
+        }
+        return sb.append(']').toString();
     }
 
     // [opId, objectType, kind, clock, tags] and the client timestamp when there is one: short,
@@ -129,7 +161,7 @@ final class StoredForms {
      * {@code inlinePayload} in rows from before 0.1.0 and otherwise read from the journal.
      */
     record StoredHead(String opId, String objectType, OpKind kind, VectorClock clock, String inlinePayload,
-                      List<String> tags, Instant timestamp) {
+                      List<String> tags, Instant timestamp, String text) {
         /** Whether the payload must be read from the journal. */
         boolean payloadInJournal() {
             return kind == OpKind.UPDATE && inlinePayload == null;
@@ -160,16 +192,58 @@ final class StoredForms {
         if (json == null || json.isEmpty()) {
             return List.of();
         }
+        // Streamed, not read as a tree: an object with many heads is read on every push that meets them.
+        try (JsonParser p = StrictJson.MAPPER.getFactory().createParser(json)) {
+            expect(p.nextToken(), JsonToken.START_ARRAY, json);
+            List<StoredHead> heads = new ArrayList<>();
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                if (t == JsonToken.START_OBJECT) {
+                    return parseInlineHeads(json);
+                }
+                expect(t, JsonToken.START_ARRAY, json);
+                int start = (int) p.currentTokenLocation().getCharOffset();
+                String opId = text(p, json);
+                String objectType = text(p, json);
+                OpKind kind = OpKind.fromWireName(text(p, json));
+                expect(p.nextToken(), JsonToken.START_OBJECT, json);
+                VectorClock clock = readClock(p, json);
+                expect(p.nextToken(), JsonToken.START_ARRAY, json);
+                List<String> tags = new ArrayList<>();
+                for (JsonToken g = p.nextToken(); g != JsonToken.END_ARRAY; g = p.nextToken()) {
+                    tags.add(p.getText());
+                }
+                Instant timestamp = null;
+                JsonToken last = p.nextToken();
+                if (last == JsonToken.VALUE_STRING) {
+                    timestamp = Instant.parse(p.getText());
+                    last = p.nextToken();
+                }
+                expect(last, JsonToken.END_ARRAY, json);
+                int end = (int) p.currentLocation().getCharOffset();
+                heads.add(new StoredHead(opId, objectType, kind, clock, null, List.copyOf(tags), timestamp,
+                        json.substring(start, end)));
+            }
+            return heads;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("corrupt stored JSON: " + json, e);
+        }
+    }
+
+    private static String text(JsonParser p, String json) throws java.io.IOException {
+        expect(p.nextToken(), JsonToken.VALUE_STRING, json);
+        return p.getText();
+    }
+
+    private static void expect(JsonToken t, JsonToken wanted, String json) {
+        if (t != wanted) {
+            throw new IllegalStateException("corrupt stored heads (" + wanted + " expected, was " + t + "): " + json);
+        }
+    }
+
+    // The form of rows written before 0.1.0: an object per head, its payload inline.
+    private static List<StoredHead> parseInlineHeads(String json) {
         List<StoredHead> heads = new ArrayList<>();
         for (JsonNode h : tree(json)) {
-            if (h.isArray()) {
-                List<String> tags = new ArrayList<>();
-                h.get(4).forEach(t -> tags.add(t.textValue()));
-                heads.add(new StoredHead(h.get(0).textValue(), h.get(1).textValue(), OpKind.fromWireName(h.get(2).textValue()),
-                        clock(h.get(3)), null, List.copyOf(tags), h.size() > 5 ? Instant.parse(h.get(5).textValue()) : null));
-                continue;
-            }
-            // The form of rows written before 0.1.0: an object per head, its payload inline.
             JsonNode payload = h.get("payload");
             JsonNode timestamp = h.get("timestamp");
             List<String> tags = new ArrayList<>();
@@ -177,7 +251,7 @@ final class StoredForms {
             heads.add(new StoredHead(h.get("opId").textValue(), h.get("objectType").textValue(),
                     OpKind.fromWireName(h.get("kind").textValue()), clock(h.get("clock")),
                     payload == null ? null : payload.textValue(), List.copyOf(tags),
-                    timestamp == null ? null : Instant.parse(timestamp.textValue())));
+                    timestamp == null ? null : Instant.parse(timestamp.textValue()), null));
         }
         return heads;
     }

@@ -10,6 +10,7 @@ import org.jdbi.v3.core.Handle;
 
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
 
 import static dev.syncmat.jdbi.RowBatch.bool;
 import static dev.syncmat.jdbi.RowBatch.int4;
@@ -86,6 +87,8 @@ final class Writes {
     void object(ObjectState state, ContextAliases aliases, Rows.StoredObject stored, long changeSeq, boolean rewriteTags) {
         var w = state.winner();
         MaterializedObject before = stored == null ? null : stored.view();
+        // A push copies the stored text of heads it keeps; a rebuild writes every head anew.
+        Map<String, String> storedHeads = stored == null || rewriteTags ? Map.of() : stored.storedHeads();
         rewriteTags |= stored != null && !stored.readable();
         if (before != null) {
             if (!before.objectType().equals(w.objectType())) {
@@ -100,7 +103,7 @@ final class Writes {
         (stored == null ? objectInserts : objectUpdates).add(state.objectId(), w.objectType(),
                 w.payload() == null ? null : w.payload().json(), w.isDelete(), w.clock().toJson(), aliases.compress(state.context()).toJson(),
                 w.opId(), StoredForms.timestamp(w.timestamp()), StoredForms.tagsJson(w.tags()), state.headCount(),
-                StoredForms.otherHeadsJson(state), changeSeq, now);
+                StoredForms.otherHeadsJson(state, storedHeads), changeSeq, now);
         List<String> oldTags = before == null ? List.of() : before.tags();
         if (rewriteTags || !oldTags.equals(state.tags())) {
             if (rewriteTags || !oldTags.isEmpty()) {

@@ -123,4 +123,22 @@ class HeadsByReferenceTest {
         assertThat(store.get("t", "o").heads()).isEqualTo(HEADS - 1);
         assertThat(store.replay("t", ReplayOptions.verify()).changed()).isEmpty();
     }
+
+    @StoreTesting.OnBothDatabases
+    void aRebuildRewritesEveryHeadAndDoesNotCopyATamperedOne(TestDatabases.Kind kind) {
+        TestDatabases.Database db = TestDatabases.create(kind);
+        SyncStore store = SyncStore.create(db.jdbi());
+        store.migrate();
+        store.push("t", concurrent(10));
+        // Behind the store's back: one stored head gets another clock.
+        db.jdbi().useHandle(h -> h.createUpdate("UPDATE sync_objects SET other_heads = REPLACE(other_heads, "
+                + "'\"op-3\",\"note\",\"update\",{\"w3\":1}', '\"op-3\",\"note\",\"update\",{\"w3\":7}') "
+                + "WHERE tenant_id = 't' AND object_id = 'o'").execute());
+        assertThat(store.replay("t", ReplayOptions.verify()).changed()).containsExactly("o");
+        store.replay("t", ReplayOptions.rebuild());
+        assertThat(store.replay("t", ReplayOptions.verify()).changed()).isEmpty();
+        String heads = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT other_heads FROM sync_objects WHERE tenant_id = 't' AND object_id = 'o'").mapTo(String.class).one());
+        assertThat(heads).contains("{\"w3\":1}").doesNotContain("{\"w3\":7}");
+    }
 }
