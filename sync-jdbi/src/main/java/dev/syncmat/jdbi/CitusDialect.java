@@ -75,11 +75,6 @@ final class CitusDialect extends PostgresDialect {
     }
 
     @Override
-    String objectUpdateStatement() {
-        return "objects_update";
-    }
-
-    @Override
     boolean optimisticPush() {
         return false;
     }

@@ -43,7 +43,10 @@ abstract class Dialect {
         writeRowWise(batch, h, sql, tenant);
     }
 
-    /** A JDBC batch of the row-wise statement (the common SQL file of {@code batch}'s name). */
+    /**
+     * A JDBC batch of the row-wise statement: the SQL file of {@code batch}'s name in the dialect's
+     * folders, else the common one.
+     */
     final void writeRowWise(RowBatch batch, Handle h, Sql sql, String tenant) {
         PreparedBatch b = sql.batch(h, batch.statement());
         RowBatch.Column[] columns = batch.columns();
@@ -65,11 +68,6 @@ abstract class Dialect {
             case BOOL -> b.bind(column.name(), (Boolean) v);
             case TIMESTAMP -> b.bind(column.name(), (OffsetDateTime) v);
         }
-    }
-
-    /** The statement that rewrites objects that already have a row, row by row unless overridden. */
-    String objectUpdateStatement() {
-        return "objects_update";
     }
 
     /**

@@ -44,9 +44,9 @@ class PostgresDialect extends Dialect {
     }
 
     /**
-     * One statement that unnests one array per column: a single plan for the whole batch, much
-     * cheaper per row than a JDBC batch of single-row statements; a batch of one object row is
-     * written with the row-wise statement.
+     * One statement that unnests one array per column ({@code arrays/} beside the row-wise
+     * statement of the same name): a single plan for the whole batch, much cheaper per row than a
+     * JDBC batch of single-row statements. A batch of one object row is written row-wise.
      */
     @Override
     void write(RowBatch batch, Handle h, Sql sql, String tenant) {
@@ -67,12 +67,6 @@ class PostgresDialect extends Dialect {
             u.bindArray(columns[c].name(), columns[c].type().arrayElement, values);
         }
         u.execute();
-    }
-
-    /** An upsert over column arrays: an UPDATE joined to unnested arrays may be planned as a scan. */
-    @Override
-    String objectUpdateStatement() {
-        return "objects_upsert";
     }
 
     @Override

@@ -52,7 +52,7 @@ final class Writes {
         this.tenant = tenant;
         this.now = now;
         // New objects are inserted; existing ones rewritten with the dialect's statement.
-        this.objectUpdates = objectBatch(sql.dialect().objectUpdateStatement());
+        this.objectUpdates = objectBatch("objects_update");
     }
 
     private static RowBatch objectBatch(String statement) {

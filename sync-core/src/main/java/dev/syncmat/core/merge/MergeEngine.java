@@ -263,8 +263,8 @@ public final class MergeEngine {
      * store wrote them: the heads must be mutually concurrent (none dominates another) and the
      * context the merge of their {@link Op#causalClock() causal clocks}. Gives what {@link #restore}
      * would give for them without its O(n^2) comparison of every pair and its n clock merges: costs
-     * O(n log n) op-id comparisons and n policy comparisons, so that loading an object with many
-     * heads costs about what reading them costs. Input that breaks these rules gives a state no
+     * O(n log n) op-id and policy comparisons (to rank them; {@link #fromRankedHeads} skips that
+     * for heads already in rank order). Input that breaks these rules gives a state no
      * sequence of applies produces; a store checks its rows against its journal with
      * {@link #restore} (replay in verify mode).
      *
@@ -278,7 +278,7 @@ public final class MergeEngine {
         }
         List<Op> ranked = new ArrayList<>(sorted);
         ranked.sort((a, b) -> rank(b, a));
-        return new ObjectState(objectId, List.copyOf(sorted), List.copyOf(ranked), context);
+        return new ObjectState(objectId, List.copyOf(ranked), context);
     }
 
     /**
@@ -358,6 +358,6 @@ public final class MergeEngine {
         }
         List<Op> ranked = new ArrayList<>(heads);
         ranked.sort((a, b) -> rank(b, a));
-        return new ObjectState(objectId, List.copyOf(heads), List.copyOf(ranked), context);
+        return new ObjectState(objectId, List.copyOf(ranked), context);
     }
 }

@@ -22,9 +22,8 @@ import java.util.List;
  */
 public final class ObjectState {
     private final String objectId;
-    // Null when the winner is the only head, the usual case: no list is kept for it. Also null
-    // until first asked for when the state was made from its ranked heads alone (a merge beside
-    // many heads needs only those).
+    // Null when the winner is the only head, the usual case: no list is kept for it. With more
+    // heads, null until first asked for: derived from the ranked list (a merge needs only that).
     private volatile List<Op> heads;
     // The heads from the winner down; null when the winner is the only head.
     private final List<Op> ranked;
@@ -46,9 +45,8 @@ public final class ObjectState {
 
     /**
      * A state with exactly two heads, {@code first} before {@code second} in op-id order: the
-     * usual state after a concurrent op. Equal to the list constructor given
-     * {@code List.of(first, second)}, with the same head-id bits, but sets them without walking a
-     * list.
+     * usual state after a concurrent op. Equal to the ranked constructor given the two from the
+     * winner down, with the same head-id bits, but sets both orders without walking a list.
      */
     ObjectState(String objectId, Op first, Op second, Op winner, VectorClock context) {
         this.objectId = objectId;
@@ -71,20 +69,6 @@ public final class ObjectState {
         this.context = context;
         int bits = 0;
         for (Op head : ranked) {
-            bits |= 1 << head.opId().hashCode();
-        }
-        this.headIdBits = bits;
-    }
-
-    /** A state with {@code heads} in op-id order and {@code ranked}, the same heads from the winner down. */
-    ObjectState(String objectId, List<Op> heads, List<Op> ranked, VectorClock context) {
-        this.objectId = objectId;
-        this.heads = heads.size() == 1 ? null : heads;
-        this.ranked = heads.size() == 1 ? null : ranked;
-        this.winner = ranked.get(0);
-        this.context = context;
-        int bits = 0;
-        for (Op head : heads) {
             bits |= 1 << head.opId().hashCode();
         }
         this.headIdBits = bits;

@@ -1,6 +1,7 @@
--- Objects that already have a row, in one statement (H2 runs "objects_update" row by row). The
--- rows were read under the tenant's lock, so every row takes the conflict branch; an upsert over
--- column arrays is used because an UPDATE joined to unnested arrays may be planned as a scan.
+-- Objects that already have a row, in one statement (the row-wise objects_update runs on H2 and
+-- Citus, and on PostgreSQL for one row). The rows were read under the tenant's lock, so every row
+-- takes the conflict branch; an upsert over column arrays is used because an UPDATE joined to
+-- unnested arrays may be planned as a scan.
 INSERT INTO <s>sync_objects (tenant_id, object_id, object_type, payload, is_tombstone, vector_clock, context_clock,
                              winner_op_id, winner_timestamp, tags, head_count, other_heads, change_seq, updated_at)
 SELECT :tenant, r.object_id, r.object_type, r.payload, r.is_tombstone, r.vector_clock, r.context_clock,
