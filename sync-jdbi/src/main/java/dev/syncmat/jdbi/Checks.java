@@ -45,6 +45,22 @@ final class Checks {
         }
     }
 
+    /** The import ops of {@code objects}, each checked against the limits. */
+    static List<Op> importBatch(StoreOptions options, String tenantId, List<ImportedObject> objects) {
+        tenant(options, tenantId);
+        Objects.requireNonNull(objects, "objects");
+        if (objects.size() > options.maxPushOps()) {
+            throw new InvalidInputException("objects", "an import batch may carry at most " + options.maxPushOps()
+                    + " objects, but had " + objects.size());
+        }
+        List<Op> ops = new java.util.ArrayList<>(objects.size());
+        for (ImportedObject o : objects) {
+            Objects.requireNonNull(o, "objects must not contain null");
+            ops.add(o.toOp(options.limits()));
+        }
+        return ops;
+    }
+
     /**
      * An object id to look up must be storable: pushes refuse U+0000 and unpaired surrogates, and
      * PostgreSQL fails on U+0000 in a query rather than finding nothing.

@@ -151,6 +151,54 @@ public final class SyncStore {
         return result;
     }
 
+    /**
+     * Imports objects as an existing system holds them today (the first step of moving a service's
+     * data into the store beside its legacy sync), in one transaction through the push path: each
+     * object becomes one op of the import actor, clock {@code {"~import": 1}}, op id
+     * {@link ImportedObject#opIdFor}. An object the store does not have yet is {@code applied}; one
+     * that clients wrote before the import gets the import op as a concurrent head
+     * ({@code merged}, a conflict recorded, the policy picks the winner); one imported before is a
+     * {@code duplicate}, so a re-run changes nothing. A client whose op's clock covers the pulled
+     * context (which names {@code ~import}) supersedes the import op as any op of another client.
+     *
+     * @throws InvalidInputException on a bad tenant id, more objects than
+     *                               {@link StoreOptions#maxPushOps()}, an object over the limits (field
+     *                               {@code id}, {@code type}, {@code tags} or {@code payload}), or one
+     *                               imported before with other content ({@code op_id_reused}); nothing written
+     * @throws PolicyMismatchException and {@link StoreException} as {@link #push(String, List)}
+     */
+    public PushResult importObjects(String tenantId, List<ImportedObject> objects) {
+        List<Op> ops = Checks.importBatch(options(), tenantId, objects);
+        return context.inTransaction("importing objects for tenant \"" + tenantId + "\"", null,
+                (h, sql) -> PushWork.push(h, sql, engine(), options(), tenantId, ops, now()));
+    }
+
+    /**
+     * Imports a JSON-lines file of objects (UTF-8, one object a line, blank lines skipped):
+     * {@code {"id":"note-1","type":"note","tags":["inbox"],"payload":{...},"deleted":false}}, where
+     * {@code tags} and {@code deleted} may be left out and {@code payload} must be when
+     * {@code deleted} is true. A first pass reads and checks the whole file and writes nothing; a
+     * bad line fails the import before anything is written. Then the objects go in as
+     * {@link #importObjects} does, in batches of at most {@code batchSize} objects and 4 Mi
+     * characters of lines, one transaction each, so memory holds one batch. A failure in the second
+     * pass (the database, or an object imported before with other content) leaves the batches
+     * before it written; run the import again to finish it (they come back as duplicates).
+     *
+     * @param batchSize objects per transaction, 1 to {@link StoreOptions#maxPushOps()}
+     * @throws ImportLineException naming the line and the field, for the first line that cannot
+     *                             be imported (a line over 4 times the payload limit is one)
+     * @throws IOException         when the file cannot be read
+     */
+    public ImportReport importFile(String tenantId, java.nio.file.Path file, int batchSize) throws java.io.IOException {
+        Checks.tenant(options(), tenantId);
+        Objects.requireNonNull(file, "file");
+        if (batchSize < 1 || batchSize > options().maxPushOps()) {
+            throw new InvalidInputException("batchSize", "batchSize must be between 1 and " + options().maxPushOps()
+                    + ", but was " + batchSize);
+        }
+        return new ImportWork(this, tenantId, file, batchSize).run();
+    }
+
     private static String pushing(String tenantId) {
         return "pushing ops for tenant \"" + tenantId + "\"";
     }

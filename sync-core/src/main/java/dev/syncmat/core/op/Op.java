@@ -40,9 +40,16 @@ public final class Op {
      * The actor of the ops a store writes itself to resolve an object's heads past its bound: its
      * counter in a context counts those ops. Clients carry it in the clocks they build from a
      * served context, like any other entry, and may not write as it. Every other actor id starting
-     * with {@code ~} but {@link ContextAliases#ACTOR} is refused.
+     * with {@code ~} but {@link ContextAliases#ACTOR} and {@link #IMPORT_ACTOR} is refused.
      */
     public static final String STORE_ACTOR = "~r";
+
+    /**
+     * The actor of the ops a store writes when it imports existing objects (a legacy system's
+     * current state): each imported object gets one op with the clock {@code {"~import": 1}}.
+     * Clients carry the entry in the clocks they build from a served context and may not write as it.
+     */
+    public static final String IMPORT_ACTOR = "~import";
 
     private final Payload payload;
     private final List<String> tags;
@@ -63,7 +70,8 @@ public final class Op {
         }
         for (int i = 0; i < b.clock.size(); i++) {
             String actor = b.clock.actorAt(i);
-            if (actor.startsWith(ContextAliases.ACTOR) && !actor.equals(ContextAliases.ACTOR) && !actor.equals(STORE_ACTOR)) {
+            if (actor.startsWith(ContextAliases.ACTOR) && !actor.equals(ContextAliases.ACTOR) && !actor.equals(STORE_ACTOR)
+                    && !actor.equals(IMPORT_ACTOR)) {
                 throw new InvalidOpException(opId, "clock", "clock actor ids starting with \"" + ContextAliases.ACTOR
                         + "\" are reserved for context aliases and the store, but the clock named \"" + abbreviate(actor) + "\"");
             }
