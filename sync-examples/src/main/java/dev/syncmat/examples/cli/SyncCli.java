@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 @Command(name = "sync-cli", mixinStandardHelpOptions = true, version = "sync-cli 0.1.0",
         description = "Tools for the syncmat sync materialization library.",
         subcommands = {MaterializeCommand.class, MigrateCommand.class, PushCommand.class, PullCommand.class, ReplayCommand.class,
-                PurgeCommand.class, HistoryCommand.class, ConflictsCommand.class, ServeCommand.class, DemoCommand.class, BenchCommand.class,
+                PurgeCommand.class, ImportCommand.class, HistoryCommand.class, ConflictsCommand.class, ServeCommand.class, DemoCommand.class, BenchCommand.class,
                 SoakCommand.class})
 public final class SyncCli {
     /** Exit code for invalid input data (a bad op, a bad cursor). */
