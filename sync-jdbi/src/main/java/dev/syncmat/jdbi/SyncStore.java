@@ -22,6 +22,8 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -189,7 +191,7 @@ public final class SyncStore {
      *                             be imported (a line over 4 times the payload limit is one)
      * @throws IOException         when the file cannot be read
      */
-    public ImportReport importFile(String tenantId, java.nio.file.Path file, int batchSize) throws java.io.IOException {
+    public ImportReport importFile(String tenantId, Path file, int batchSize) throws IOException {
         Checks.tenant(options(), tenantId);
         Objects.requireNonNull(file, "file");
         if (batchSize < 1 || batchSize > options().maxPushOps()) {
