@@ -176,4 +176,25 @@ class FlywaySchemaTest {
                 .bind("s", stored).mapTo(Long.class).one());
         assertThat(schemas).as("no second schema").isZero();
     }
+
+    @StoreTesting.OnBothDatabases
+    void aFailedFlywayMigrationIsReportedByMigrateWhereFlywayRecordsIt(TestDatabases.Kind kind) {
+        TestDatabases.Database db = TestDatabases.create(kind);
+        Throwable flywayFailed = catchThrowable(() -> flyway(db).schemas(storedSync(kind))
+                .locations(location(kind), "classpath:dev/syncmat/jdbi/flyway-failing").load().migrate());
+        assertThat(flywayFailed).as("Flyway's own failure").isNotNull();
+        SyncStore store = SyncStore.builder(db.jdbi()).schema("sync").build();
+        assertThat(store.schemaVersion()).isEqualTo(7);
+        if (kind == TestDatabases.Kind.H2) {
+            // H2 commits DDL as it goes, so Flyway records the version as failed.
+            Throwable e = catchThrowable(store::migrate);
+            assertThat(e).isExactlyInstanceOf(FlywaySchemaException.class)
+                    .hasMessageContaining("records a failed migration (version 8)")
+                    .hasMessageContaining("flyway repair");
+        } else {
+            // PostgreSQL rolls the failed version back, history row included: versions 1 to 7 are current.
+            assertThat(store.migrate()).isEmpty();
+        }
+        assertThat(hasTable(db, storedSync(kind), "sync_schema_version")).isFalse();
+    }
 }
