@@ -22,9 +22,4 @@ public final class FlywaySchemaException extends StoreException {
     public String location() {
         return location;
     }
-
-    /** {@code schema_managed_by_flyway}: the machine-readable code for CLI output. */
-    public String code() {
-        return "schema_managed_by_flyway";
-    }
 }
