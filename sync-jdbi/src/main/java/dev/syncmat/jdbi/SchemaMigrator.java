@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 /**
  * Applies the versioned migrations in {@code dev/syncmat/jdbi/migration/<dialect>/} and records
  * them in {@code sync_schema_version}. The files follow Flyway's naming ({@code V1__name.sql}) and
- * create unqualified names, so a service that runs Flyway can point it at that folder instead.
+ * create unqualified names, so a service that runs Flyway can point it at that folder instead; a
+ * schema with Flyway's history table is Flyway's, and is left to Flyway ({@link FlywayHistory}).
  * Concurrent migrators are serialized by the dialect ({@link Dialect#migrating}).
  */
 final class SchemaMigrator {
@@ -41,9 +42,37 @@ final class SchemaMigrator {
         return schema;
     }
 
-    /** Applies every missing migration; returns the versions applied now. */
+    /**
+     * Applies every missing migration; returns the versions applied now. On a schema Flyway
+     * manages, returns none when Flyway's history is current, and otherwise throws.
+     *
+     * @throws FlywaySchemaException when Flyway manages the schema and it is behind or failed, or
+     *                               when Flyway's history is in a schema of the same name in another case
+     */
     static List<Integer> migrate(Handle h, Dialect dialect, String schema, Clock clock) {
-        return dialect.migrating(h, schema, tx -> apply(tx, dialect, clock));
+        checkFlywayCase(h, dialect, schema);
+        return dialect.migrating(h, schema, tx -> apply(tx, dialect, schema, clock));
+    }
+
+    /** The Flyway location of the migrations {@code dialect} runs. */
+    static String flywayLocation(Dialect dialect) {
+        return "classpath:dev/syncmat/jdbi/migration/" + dialect.migrationFolder();
+    }
+
+    // Flyway quotes the schema names it is given; the store's are unquoted, so the database folds
+    // them. Without this check, migrate() would create a second, empty schema beside Flyway's.
+    private static void checkFlywayCase(Handle h, Dialect dialect, String schema) {
+        Sql sql = new Sql(dialect, null);
+        String stored = FlywayHistory.storedName(h, schema);
+        if (schema == null || stored.equals(schema) || !FlywayHistory.tableExists(h, sql, schema, FlywayHistory.TABLE)
+                || FlywayHistory.tableExists(h, sql, stored, FlywayHistory.TABLE)) {
+            return;
+        }
+        throw new FlywaySchemaException("Flyway's history is in schema \"" + schema + "\" (Flyway quotes the names it is "
+                + "given), but the store's schema " + schema + " is " + stored + " on this database (unquoted names are "
+                + "stored in " + (stored.equals(schema.toUpperCase(java.util.Locale.ROOT)) ? "upper" : "lower") + " case); "
+                + "migrate() changes nothing: run Flyway with schemas(\"" + stored + "\") and the location "
+                + flywayLocation(dialect), flywayLocation(dialect));
     }
 
     /** The latest migration this library ships. */
@@ -55,8 +84,17 @@ final class SchemaMigrator {
         return Integer.parseInt(name.substring(1, name.indexOf("__")));
     }
 
-    /** The highest applied version, 0 when the version table does not exist. */
+    /**
+     * The highest applied version, by {@code migrate()} (in {@code sync_schema_version}) or by
+     * Flyway (the highest successful version in {@code flyway_schema_history}); 0 when neither
+     * table exists.
+     */
     static int installedVersion(Handle h, Sql sql) {
+        FlywayHistory flyway = FlywayHistory.read(h, sql);
+        return Math.max(ownVersion(h, sql), flyway == null ? 0 : flyway.version());
+    }
+
+    private static int ownVersion(Handle h, Sql sql) {
         try {
             Integer v = sql.query(h, "version_max").mapTo(Integer.class).one();
             return v == null ? 0 : v;
@@ -69,8 +107,12 @@ final class SchemaMigrator {
         }
     }
 
-    private static List<Integer> apply(Handle h, Dialect dialect, Clock clock) {
+    private static List<Integer> apply(Handle h, Dialect dialect, String schema, Clock clock) {
         Sql sql = new Sql(dialect, null);
+        FlywayHistory flyway = FlywayHistory.read(h, sql);
+        if (flyway != null) {
+            return leaveToFlyway(h, sql, dialect, schema, flyway);
+        }
         Sql.execute(h, sql.text("version_table"));
         Set<Integer> installed = new HashSet<>(sql.query(h, "version_list").mapTo(Integer.class).list());
         List<Integer> applied = new ArrayList<>();
@@ -87,5 +129,33 @@ final class SchemaMigrator {
             LOG.info("applied sync schema migration {} ({})", name, dialect);
         }
         return applied;
+    }
+
+    // A schema with Flyway's history is upgraded by Flyway only: two runners would each apply the
+    // versions the other's record lacks. Called in the current schema, under the migration lock.
+    private static List<Integer> leaveToFlyway(Handle h, Sql sql, Dialect dialect, String schema, FlywayHistory flyway) {
+        int version = Math.max(flyway.version(), FlywayHistory.tableExists(h, sql, null,
+                FlywayHistory.storedName(h, "sync_schema_version"))
+                ? ownVersion(h, sql) : 0);
+        if (flyway.failedVersion() == 0 && version >= latestVersion()) {
+            return List.of();
+        }
+        String where = "schema " + (schema == null ? currentSchema(h) : schema) + " is managed by Flyway";
+        String location = flywayLocation(dialect);
+        String message = flyway.failedVersion() != 0
+                ? where + ", and flyway_schema_history records a failed migration (version " + flyway.failedVersion()
+                        + "); migrate() changes nothing: repair the schema and Flyway's history (flyway repair), then run "
+                        + "Flyway with the location " + location
+                : where + " (flyway_schema_history is at version " + version + ", this library ships version "
+                        + latestVersion() + "); migrate() changes nothing: run Flyway with the location " + location;
+        throw new FlywaySchemaException(message, location);
+    }
+
+    private static String currentSchema(Handle h) {
+        try {
+            return h.getConnection().getSchema();
+        } catch (SQLException e) {
+            return "(the connection's)";
+        }
     }
 }

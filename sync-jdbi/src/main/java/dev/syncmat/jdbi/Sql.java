@@ -26,16 +26,23 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Sql {
     private final Dialect dialect;
+    private final String schema;
     private final String schemaPrefix;
     private final Map<String, String> cache = new ConcurrentHashMap<>();
 
     Sql(Dialect dialect, String schema) {
         this.dialect = dialect;
+        this.schema = schema;
         this.schemaPrefix = schema == null ? "" : schema + ".";
     }
 
     Dialect dialect() {
         return dialect;
+    }
+
+    /** The configured schema as given (null: the connection's current one). */
+    String schema() {
+        return schema;
     }
 
     /** The text of statement {@code name}, schema prefix applied. */

@@ -84,9 +84,15 @@ public final class SyncStore {
 
     /**
      * Creates or upgrades the store's tables (in the configured schema, created if missing). Safe to
-     * call from several processes at once and on every start; does nothing when up to date.
+     * call from several processes at once and on every start; does nothing when up to date. A
+     * schema whose migrations Flyway ran (it holds {@code flyway_schema_history}) is left to Flyway:
+     * nothing is done when Flyway's history is at {@link #latestSchemaVersion()}, and otherwise
+     * {@link FlywaySchemaException} says to run Flyway with the library's location.
      *
      * @return the migration versions applied by this call
+     * @throws FlywaySchemaException when Flyway manages the schema and it is behind or has a failed
+     *                               migration, or when Flyway's history is in a schema of the same
+     *                               name in another case (nothing is created then)
      */
     public List<Integer> migrate() {
         return context.withHandle("migrating the schema",
@@ -95,8 +101,10 @@ public final class SyncStore {
 
     /**
      * The schema version installed in the database: 0 when the tables were never created, and
-     * {@link #latestSchemaVersion()} when {@link #migrate()} has nothing left to do. For health
-     * checks and for tools that must not create tables.
+     * {@link #latestSchemaVersion()} when {@link #migrate()} has nothing left to do. Reads what
+     * {@code migrate()} recorded and what Flyway did (the highest successful version in
+     * {@code flyway_schema_history} in the store's schema), whichever is higher. For health checks
+     * and for tools that must not create tables.
      */
     public int schemaVersion() {
         return context.withHandle("reading the schema version", SchemaMigrator::installedVersion);

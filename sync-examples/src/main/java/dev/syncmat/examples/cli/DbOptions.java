@@ -3,11 +3,13 @@ package dev.syncmat.examples.cli;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.syncmat.core.merge.MergePolicy;
+import dev.syncmat.jdbi.StoreException;
 import dev.syncmat.jdbi.SyncStore;
 import dev.syncmat.jdbi.SyncStoreBuilder;
 import org.jdbi.v3.core.Jdbi;
 import picocli.CommandLine.Option;
 
+import java.util.Locale;
 import java.util.function.Function;
 
 /** The database options shared by the commands that use the store. */
@@ -93,7 +95,13 @@ final class DbOptions {
         }
         String secret = password();
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(url);
+        config.setJdbcUrl(sharedH2(url));
+        if (url.startsWith("jdbc:postgresql:")) {
+            // The driver gives up first and says why (connect timed out, refused, no route), inside
+            // the pool's wait below; settings in the URL take precedence over these.
+            config.addDataSourceProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT_SECONDS));
+            config.addDataSourceProperty("loginTimeout", String.valueOf(LOGIN_TIMEOUT_SECONDS));
+        }
         if (user != null) {
             config.setUsername(user);
         }
@@ -106,6 +114,30 @@ final class DbOptions {
         // An unreachable database is reported within seconds, with its cause, rather than after 30.
         config.setConnectionTimeout(5_000);
         return new HikariDataSource(config);
+    }
+
+    /** How long the PostgreSQL driver tries to open a TCP connection, in seconds. */
+    static final int CONNECT_TIMEOUT_SECONDS = 3;
+
+    /** How long the PostgreSQL driver tries to connect and log in, in seconds (below the pool's 5 s). */
+    static final int LOGIN_TIMEOUT_SECONDS = 4;
+
+    /**
+     * {@code url} with {@code ;AUTO_SERVER=TRUE} when it is an embedded H2 file database that does
+     * not choose its own locking: the first process to open the file (a running {@code serve})
+     * serves it to the others over a local TCP port, so that the CLI's commands work beside it
+     * instead of failing on H2's file lock. Every other URL is returned as it is.
+     */
+    static String sharedH2(String url) {
+        if (!url.startsWith("jdbc:h2:")) {
+            return url;
+        }
+        String rest = url.substring("jdbc:h2:".length());
+        String lower = rest.toLowerCase(Locale.ROOT);
+        boolean notAFile = lower.startsWith("mem:") || lower.startsWith("tcp:") || lower.startsWith("ssl:")
+                || lower.startsWith("zip:");
+        boolean ownLocking = lower.contains(";auto_server=") || lower.contains(";file_lock=");
+        return notAFile || ownLocking ? url : url + ";AUTO_SERVER=TRUE";
     }
 
     /** Opens a small pool and builds the store, doing {@code tables} about the tables. */
@@ -131,12 +163,42 @@ final class DbOptions {
                 store.migrate();
             } else if (tables == Tables.REQUIRE && store.schemaVersion() < SyncStore.latestSchemaVersion()) {
                 throw new IllegalStateException("no sync tables (or an older version of them) in " + printableUrl()
-                        + (schema == null ? "" : " schema " + schema) + "; create them with: sync-cli migrate --db ...");
+                        + (schema == null ? "" : " schema " + schema) + "; create them with: sync-cli migrate --db ... "
+                        + "(on a schema Flyway manages: run Flyway with the location classpath:dev/syncmat/jdbi/migration/"
+                        + (url.startsWith("jdbc:h2:") ? "h2" : "postgresql") + ")");
             }
             return new Opened(ds, jdbi, store);
         } catch (RuntimeException e) {
-            ds.close();
-            throw e;
+            close(ds, e);
+            throw fileInUse(e);
         }
+    }
+
+    /**
+     * Closes the pool after a failure. When no connection could be made, a connection attempt may
+     * still be in flight, and Hikari waits up to its login timeout (5 s) for it: the pool is then
+     * closed on a daemon thread, so the failure is reported without that wait.
+     */
+    private static void close(HikariDataSource ds, RuntimeException failure) {
+        if (failure instanceof StoreException s && s.sqlState() != null && s.sqlState().startsWith("08")) {
+            Thread closing = new Thread(ds::close, "sync-cli-pool-close");
+            closing.setDaemon(true);
+            closing.start();
+        } else {
+            ds.close();
+        }
+    }
+
+    /**
+     * H2's 90020 (the file is locked) said as what it means: another process holds the file
+     * without serving it (it opened it without {@code AUTO_SERVER=TRUE}).
+     */
+    private RuntimeException fileInUse(RuntimeException e) {
+        if (!(e instanceof StoreException s) || !"90020".equals(s.sqlState())) {
+            return e;
+        }
+        return new IllegalStateException("the H2 database file of " + printableUrl() + " is in use by another process that "
+                + "does not share it (H2 error 90020): stop that process, or give every process that opens the file "
+                + ";AUTO_SERVER=TRUE in its URL (the CLI adds it to H2 file URLs itself); " + e.getMessage(), e);
     }
 }
