@@ -4,6 +4,7 @@ import dev.syncmat.core.Limits;
 import dev.syncmat.core.Utf8Order;
 import dev.syncmat.core.merge.MergeEngine;
 import dev.syncmat.core.merge.MergePolicy;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.jdbi.v3.core.Jdbi;
 
 import java.time.Clock;
@@ -200,7 +201,7 @@ public final class SyncStoreBuilder {
      * class. Each store built registers its meters; stores that share a registry add up their
      * counters and timers, and the first one's gauges are the ones read.
      */
-    public SyncStoreBuilder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+    public SyncStoreBuilder meterRegistry(MeterRegistry registry) {
         this.metrics = MicrometerStoreMetrics.supplier(Objects.requireNonNull(registry, "meterRegistry"));
         return this;
     }

@@ -27,13 +27,21 @@ import java.util.concurrent.atomic.AtomicReference;
 final class HealthCheck implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HealthCheck.class);
 
-    /** What one check found; {@code problem} null when healthy. */
-    record Result(boolean reachable, int schemaVersion, String code, String problem) {
+    /**
+     * What one check found.
+     *
+     * @param reachable     whether the database answered
+     * @param schemaVersion the installed schema version (when reachable)
+     * @param code          the error code, null when healthy
+     * @param problem       what the client is told, null when healthy
+     * @param detail        what the log is told, which may name hosts
+     */
+    record Result(boolean reachable, int schemaVersion, String code, String problem, String detail) {
         static final String UNAVAILABLE = "database_unavailable";
         static final String SCHEMA_OUTDATED = "schema_outdated";
 
-        static Result unreachable(String problem) {
-            return new Result(false, -1, UNAVAILABLE, problem);
+        static Result unreachable(String problem, String detail) {
+            return new Result(false, -1, UNAVAILABLE, problem, detail);
         }
 
         boolean healthy() {
@@ -85,19 +93,16 @@ final class HealthCheck implements AutoCloseable {
                 try {
                     thread.execute(() -> fresh.complete(readVersion()));
                 } catch (RuntimeException e) {
-                    fresh.complete(Result.unreachable("the health check is stopped"));
+                    fresh.complete(Result.unreachable("the health check is stopped", "the health check is stopped"));
                 }
                 check = fresh;
                 break;
             }
         }
-        Result late = Result.unreachable("the database did not answer within " + timeout.toMillis() + " ms");
+        String lateMessage = "the database did not answer within " + timeout.toMillis() + " ms";
+        Result late = Result.unreachable(lateMessage, lateMessage);
         return check.copy().completeOnTimeout(late, timeout.toMillis(), TimeUnit.MILLISECONDS).thenApply(this::note);
     }
-
-    private static final String UNAVAILABLE = "the database is unavailable";
-    // What the client is told when the database failed: the details may name hosts.
-    private static final String FAILED = "the database failed the health check: ";
 
     private Result readVersion() {
         int version;
@@ -105,25 +110,26 @@ final class HealthCheck implements AutoCloseable {
             version = versionReader.schemaVersion();
         } catch (Exception e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            return Result.unreachable(FAILED + cause.getClass().getSimpleName() + ": " + firstLine(cause.getMessage()));
+            return Result.unreachable("the database is unavailable", "the database failed the health check: "
+                    + cause.getClass().getSimpleName() + ": " + firstLine(cause.getMessage()));
         }
         int latest = SyncStore.latestSchemaVersion();
         if (version < latest) {
-            return new Result(true, version, Result.SCHEMA_OUTDATED, "the database's schema is at version " + version
-                    + ", this service needs version " + latest + " (run sync-cli migrate)");
+            String problem = "the database's schema is at version " + version + ", this service needs version " + latest
+                    + " (run sync-cli migrate)";
+            return new Result(true, version, Result.SCHEMA_OUTDATED, problem, problem);
         }
-        return new Result(true, version, null, null);
+        return new Result(true, version, null, null, null);
     }
 
-    /** Logs a change of state; returns what the client is told. */
+    /** Logs a change of state; returns what was found. */
     private Result note(Result found) {
         if (!found.healthy() && down.compareAndSet(false, true)) {
-            LOG.warn("health: database unavailable: {}", found.problem());
+            LOG.warn("health: database unavailable: {}", found.detail());
         } else if (found.healthy() && down.compareAndSet(true, false)) {
             LOG.info("health: database available again");
         }
-        return found.problem() != null && found.problem().startsWith(FAILED)
-                ? new Result(false, -1, found.code(), UNAVAILABLE) : found;
+        return found;
     }
 
     private static String firstLine(String s) {

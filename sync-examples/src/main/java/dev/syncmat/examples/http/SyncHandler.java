@@ -50,13 +50,10 @@ final class SyncHandler extends Handler.Abstract {
     private final ServiceMetrics metrics;
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    /** {@code health} may be null: then {@code /health} does not ask the database. */
-    SyncHandler(SyncStore store, SyncProtocol protocol, Map<String, String> tenantsByToken, TenantPermits permits,
-                Executor storeExecutor, HealthCheck health, int maxBodyBytes) {
-        this(store, protocol, tenantsByToken, permits, storeExecutor, health, maxBodyBytes, new ServiceMetrics(null));
-    }
-
-    /** As above, with {@code metrics} counting the answers and serving {@code /metrics}. */
+    /**
+     * {@code health} may be null: then {@code /health} does not ask the database. {@code metrics}
+     * counts the answers and serves {@code /metrics} when it has a registry.
+     */
     SyncHandler(SyncStore store, SyncProtocol protocol, Map<String, String> tenantsByToken, TenantPermits permits,
                 Executor storeExecutor, HealthCheck health, int maxBodyBytes, ServiceMetrics metrics) {
         this.metrics = metrics;
@@ -235,11 +232,11 @@ final class SyncHandler extends Handler.Abstract {
                 if (failure != null) {
                     ex.fail(failure);
                 } else if (found.healthy()) {
-                    ex.response.write(true, ByteBuffer.wrap(health(found)), Callback.from(ex::succeed, ex::abort));
+                    ex.response.write(true, ByteBuffer.wrap(healthBody(found)), Callback.from(ex::succeed, ex::abort));
                 } else {
                     ex.response.setStatus(503);
                     ex.response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
-                    ex.response.write(true, ByteBuffer.wrap(health(found)), Callback.from(ex::succeed, ex::abort));
+                    ex.response.write(true, ByteBuffer.wrap(healthBody(found)), Callback.from(ex::succeed, ex::abort));
                     Exchange.LOG.warn("503 GET /health: {}", found.problem());
                 }
             } catch (Throwable t) {
@@ -253,7 +250,7 @@ final class SyncHandler extends Handler.Abstract {
      * "latestSchemaVersion":..}}}: the error only when unhealthy, the schema version only when the
      * database answered.
      */
-    private static byte[] health(HealthCheck.Result found) {
+    private static byte[] healthBody(HealthCheck.Result found) {
         return SyncJson.write(g -> {
             g.writeStartObject();
             g.writeStringField("status", found.healthy() ? "ok" : "unavailable");
