@@ -28,6 +28,7 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The sync store: an immutable journal of ops, the materialized objects and the conflict records,
@@ -123,26 +124,30 @@ public final class SyncStore {
      *                               or the tenant's lock was not free within the lock-wait timeout
      */
     public PushResult push(String tenantId, List<Op> ops) {
+        return checkedAndMetered(tenantId, ops, tally -> context.inTransaction(pushing(tenantId), null,
+                (h, sql) -> PushWork.push(h, sql, engine(), options(), tenantId, ops, now(), tally)));
+    }
+
+    /**
+     * Checks the push, runs it, and reports its time, outcomes and tally to the metrics (when it
+     * returns: a caller's transaction may still roll it back) and a slow push to the log.
+     */
+    private PushResult checkedAndMetered(String tenantId, List<Op> ops, Function<PushTally, PushResult> push) {
         long start = System.nanoTime();
         PushTally tally = new PushTally();
         PushResult result;
         try {
             Checks.push(options(), tenantId, ops);
-            result = context.inTransaction(pushing(tenantId), null,
-                    (h, sql) -> PushWork.push(h, sql, engine(), options(), tenantId, ops, now(), tally));
+            result = push.apply(tally);
         } catch (RuntimeException e) {
             context.metrics().pushFailed(e, System.nanoTime() - start);
             throw e;
         }
-        pushed(result, tally, start);
+        context.metrics().pushed(result, tally, System.nanoTime() - start);
+        // One push request per transaction today, so every group is of one.
+        context.metrics().recordGroupSize(1);
         logIfSlow(tenantId, ops.size(), start);
         return result;
-    }
-
-    // One push request per transaction today, so every group is of one.
-    private void pushed(PushResult result, PushTally tally, long startNanos) {
-        context.metrics().pushed(result, tally, System.nanoTime() - startNanos);
-        context.metrics().recordGroupSize(1);
     }
 
     private void logIfSlow(String tenantId, int ops, long startNanos) {
@@ -161,21 +166,8 @@ public final class SyncStore {
      * stays usable); on a {@link StoreException} the caller must roll back.
      */
     public PushResult push(Handle handle, String tenantId, List<Op> ops) {
-        long start = System.nanoTime();
-        PushTally tally = new PushTally();
-        PushResult result;
-        try {
-            Checks.push(options(), tenantId, ops);
-            result = context.onCallerHandle(handle, pushing(tenantId),
-                    (h, sql) -> PushWork.push(h, sql, engine(), options(), tenantId, ops, now(), tally));
-        } catch (RuntimeException e) {
-            context.metrics().pushFailed(e, System.nanoTime() - start);
-            throw e;
-        }
-        // Counted when the push returns: the caller's transaction may still roll it back.
-        pushed(result, tally, start);
-        logIfSlow(tenantId, ops.size(), start);
-        return result;
+        return checkedAndMetered(tenantId, ops, tally -> context.onCallerHandle(handle, pushing(tenantId),
+                (h, sql) -> PushWork.push(h, sql, engine(), options(), tenantId, ops, now(), tally)));
     }
 
     private static String pushing(String tenantId) {
