@@ -44,9 +44,12 @@ final class PushWork {
     private static final String OPTIMISTIC = "sync_push_new_ops";
     private static final Logger LOG = LoggerFactory.getLogger(SyncStore.class);
 
+    /** One push; tells {@code tally} its wait for the tenant's lock and the conflict records it writes. */
     static PushResult push(Handle h, Sql sql, MergeEngine engine, StoreOptions options, String tenant, List<Op> ops,
-                           OffsetDateTime now) {
+                           OffsetDateTime now, PushTally tally) {
+        long lockStart = System.nanoTime();
         Counters counters = Tenants.lock(h, sql, tenant);
+        tally.lockWaited(System.nanoTime() - lockStart);
         String policyId = engine.policy().id();
         Tenants.requirePolicy(tenant, counters, policyId, "this push");
         if (counters.policyId() == null) {
@@ -60,7 +63,7 @@ final class PushWork {
             // saves a round trip and an index probe per op on every ordinary push.
             h.savepoint(OPTIMISTIC);
             try {
-                PushResult result = apply(h, sql, engine, options, tenant, ops, now, counters, Map.of());
+                PushResult result = apply(h, sql, engine, options, tenant, ops, now, counters, Map.of(), tally);
                 h.releaseSavepoint(OPTIMISTIC);
                 return result;
             } catch (JdbiException e) {
@@ -74,7 +77,7 @@ final class PushWork {
         }
         Set<String> opIds = new LinkedHashSet<>();
         ops.forEach(op -> opIds.add(op.opId()));
-        return apply(h, sql, engine, options, tenant, ops, now, counters, Rows.journalByOpIds(h, sql, tenant, opIds));
+        return apply(h, sql, engine, options, tenant, ops, now, counters, Rows.journalByOpIds(h, sql, tenant, opIds), tally);
     }
 
     /**
@@ -109,7 +112,9 @@ final class PushWork {
      * before ({@code journaled}). The journal rows are written first.
      */
     private static PushResult apply(Handle h, Sql sql, MergeEngine engine, StoreOptions options, String tenant, List<Op> ops,
-                                    OffsetDateTime now, Counters counters, Map<String, Rows.JournalEntry> journaled) {
+                                    OffsetDateTime now, Counters counters, Map<String, Rows.JournalEntry> journaled,
+                                    PushTally tally) {
+        tally.restart();
         long journalSeq = counters.journalSeq();
         long changeSeq = counters.changeSeq();
         Map<String, Op> firstInBatch = new HashMap<>();
@@ -164,6 +169,7 @@ final class PushWork {
             ApplyResult r = engine.apply(states.get(op.objectId()), expanded.getOrDefault(op.opId(), op));
             writes.journal(journalSeq, op);
             for (Conflict c : r.conflicts()) {
+                tally.conflict(c.reason());
                 writes.conflict(new ConflictRecord(journalSeq, c.objectId(), r.state().objectType(), c.winnerOpId(),
                         c.loserOpId(), c.reason(), now.toInstant(), c.metHeads()));
             }

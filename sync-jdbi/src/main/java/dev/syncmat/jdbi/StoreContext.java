@@ -28,11 +28,17 @@ final class StoreContext {
 
     private final Jdbi jdbi;
     private final StoreOptions options;
+    private final StoreMetrics metrics;
     private volatile Sql sql;
 
     StoreContext(Jdbi jdbi, StoreOptions options) {
+        this(jdbi, options, StoreMetrics.NONE);
+    }
+
+    StoreContext(Jdbi jdbi, StoreOptions options, StoreMetrics metrics) {
         this.jdbi = jdbi;
         this.options = options;
+        this.metrics = metrics;
         if (options.dialect() != null) {
             this.sql = new Sql(options.dialect().implementation(), options.schema());
         }
@@ -44,6 +50,11 @@ final class StoreContext {
 
     Jdbi jdbi() {
         return jdbi;
+    }
+
+    /** Where the store's work is reported ({@link StoreMetrics#NONE} without a meter registry). */
+    StoreMetrics metrics() {
+        return metrics;
     }
 
     /** The store's SQL for the database {@code h} is connected to. */
@@ -154,6 +165,7 @@ final class StoreContext {
         if (e instanceof JdbiException) {
             StoreException wrapped = StoreException.wrap(doing, e, dialect());
             if (wrapped.isLockTimeout()) {
+                metrics.lockTimedOut();
                 LOG.warn("gave up after {} ms waiting for the tenant's lock while {}", options.lockWaitTimeout().toMillis(), doing);
             } else {
                 LOG.debug("{}", wrapped.getMessage());

@@ -30,6 +30,7 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The sync store: an immutable journal of ops, the materialized objects and the conflict records,
@@ -55,7 +56,11 @@ public final class SyncStore {
     private final StoreContext context;
 
     SyncStore(Jdbi jdbi, StoreOptions options) {
-        this.context = new StoreContext(jdbi, options);
+        this(jdbi, options, StoreMetrics.NONE);
+    }
+
+    SyncStore(Jdbi jdbi, StoreOptions options, StoreMetrics metrics) {
+        this.context = new StoreContext(jdbi, options, metrics);
     }
 
     /** A store with default options. */
@@ -129,10 +134,28 @@ public final class SyncStore {
      *                               or the tenant's lock was not free within the lock-wait timeout
      */
     public PushResult push(String tenantId, List<Op> ops) {
-        Checks.push(options(), tenantId, ops);
+        return checkedAndMetered(tenantId, ops, tally -> context.inTransaction(pushing(tenantId), null,
+                (h, sql) -> PushWork.push(h, sql, engine(), options(), tenantId, ops, now(), tally)));
+    }
+
+    /**
+     * Checks the push, runs it, and reports its time, outcomes and tally to the metrics (when it
+     * returns: a caller's transaction may still roll it back) and a slow push to the log.
+     */
+    private PushResult checkedAndMetered(String tenantId, List<Op> ops, Function<PushTally, PushResult> push) {
         long start = System.nanoTime();
-        PushResult result = context.inTransaction(pushing(tenantId), null,
-                (h, sql) -> PushWork.push(h, sql, engine(), options(), tenantId, ops, now()));
+        PushTally tally = new PushTally();
+        PushResult result;
+        try {
+            Checks.push(options(), tenantId, ops);
+            result = push.apply(tally);
+        } catch (RuntimeException e) {
+            context.metrics().pushFailed(e, System.nanoTime() - start);
+            throw e;
+        }
+        context.metrics().pushed(result, tally, System.nanoTime() - start);
+        // One push request per transaction today, so every group is of one.
+        context.metrics().recordGroupSize(1);
         logIfSlow(tenantId, ops.size(), start);
         return result;
     }
@@ -153,12 +176,8 @@ public final class SyncStore {
      * stays usable); on a {@link StoreException} the caller must roll back.
      */
     public PushResult push(Handle handle, String tenantId, List<Op> ops) {
-        Checks.push(options(), tenantId, ops);
-        long start = System.nanoTime();
-        PushResult result = context.onCallerHandle(handle, pushing(tenantId),
-                (h, sql) -> PushWork.push(h, sql, engine(), options(), tenantId, ops, now()));
-        logIfSlow(tenantId, ops.size(), start);
-        return result;
+        return checkedAndMetered(tenantId, ops, tally -> context.onCallerHandle(handle, pushing(tenantId),
+                (h, sql) -> PushWork.push(h, sql, engine(), options(), tenantId, ops, now(), tally)));
     }
 
     /**
@@ -239,14 +258,21 @@ public final class SyncStore {
      * after some objects were handed over (the sink then never sees {@link PullSink#end}).
      */
     public void pull(String tenantId, PullRequest request, PullSink sink) {
-        Checks.tenant(options(), tenantId);
-        Objects.requireNonNull(request, "request");
-        Objects.requireNonNull(sink, "sink");
-        int limit = Checks.pullLimit(options(), request.limit());
-        Checks.scope(options(), request.scope());
-        Cursors.decode(request.sinceCursor(), tenantId);
-        context.inTransaction("pulling for tenant \"" + tenantId + "\"", Dialect::snapshotIsolation,
-                (h, sql) -> PullWork.pull(h, sql, tenantId, request, limit, options().maxPageBytes(), sink));
+        long start = System.nanoTime();
+        try {
+            Checks.tenant(options(), tenantId);
+            Objects.requireNonNull(request, "request");
+            Objects.requireNonNull(sink, "sink");
+            int limit = Checks.pullLimit(options(), request.limit());
+            Checks.scope(options(), request.scope());
+            Cursors.decode(request.sinceCursor(), tenantId);
+            context.inTransaction("pulling for tenant \"" + tenantId + "\"", Dialect::snapshotIsolation,
+                    (h, sql) -> PullWork.pull(h, sql, tenantId, request, limit, options().maxPageBytes(), sink));
+        } catch (RuntimeException e) {
+            context.metrics().pulled(e, System.nanoTime() - start);
+            throw e;
+        }
+        context.metrics().pulled(null, System.nanoTime() - start);
     }
 
     /**
@@ -296,10 +322,26 @@ public final class SyncStore {
     public ReplayReport replay(String tenantId, ReplayOptions replayOptions) {
         Checks.tenant(options(), tenantId);
         MergeEngine engine = replayOptions.policy() == null ? engine() : MergeEngine.of(replayOptions.policy());
-        boolean verify = replayOptions.mode() == ReplayMode.VERIFY;
-        return context.inTransaction("replaying tenant \"" + tenantId + "\"",
-                d -> verify ? d.snapshotIsolation() : TransactionIsolationLevel.READ_COMMITTED,
-                (h, sql) -> new ReplayWork(h, sql, engine, options().aliasThreshold(), tenantId, replayOptions, now()).run());
+        ReplayMode mode = replayOptions.mode();
+        boolean verify = mode == ReplayMode.VERIFY;
+        StoreMetrics metrics = context.metrics();
+        // Journal entries are counted page by page as the replay reads them, whatever its end.
+        long[] read = {0};
+        ReplayOptions counted = replayOptions.withProgress(p -> {
+            metrics.replayRead(mode, p.journalOps() - read[0]);
+            read[0] = p.journalOps();
+            replayOptions.progress().accept(p);
+        });
+        metrics.replayStarted(mode);
+        ReplayReport report = null;
+        try {
+            report = context.inTransaction("replaying tenant \"" + tenantId + "\"",
+                    d -> verify ? d.snapshotIsolation() : TransactionIsolationLevel.READ_COMMITTED,
+                    (h, sql) -> new ReplayWork(h, sql, engine, options().aliasThreshold(), tenantId, counted, now()).run());
+            return report;
+        } finally {
+            metrics.replayEnded(mode, report, read[0]);
+        }
     }
 
     /**
@@ -324,7 +366,9 @@ public final class SyncStore {
     public PurgeReport purge(String tenantId, PurgeOptions purgeOptions) {
         Checks.tenant(options(), tenantId);
         Objects.requireNonNull(purgeOptions, "purgeOptions");
-        return new PurgeWork(context, engine(), tenantId, purgeOptions, now()).run();
+        PurgeReport report = new PurgeWork(context, engine(), tenantId, purgeOptions, now()).run();
+        context.metrics().purged(report);
+        return report;
     }
 
     /**

@@ -4,11 +4,13 @@ import dev.syncmat.core.Limits;
 import dev.syncmat.core.Utf8Order;
 import dev.syncmat.core.merge.MergeEngine;
 import dev.syncmat.core.merge.MergePolicy;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.jdbi.v3.core.Jdbi;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /** Builds a {@link SyncStore}; from {@link SyncStore#builder}. Defaults are listed on each setter. Not thread-safe. */
 public final class SyncStoreBuilder {
@@ -29,6 +31,7 @@ public final class SyncStoreBuilder {
     private int aliasThreshold = dev.syncmat.core.clock.ContextAliases.DEFAULT_THRESHOLD;
     private int warnHeads = StoreOptions.DEFAULT_WARN_HEADS;
     private int maxHeads = StoreOptions.DEFAULT_MAX_HEADS;
+    private Supplier<StoreMetrics> metrics = () -> StoreMetrics.NONE;
 
     SyncStoreBuilder(Jdbi jdbi) {
         this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
@@ -189,6 +192,20 @@ public final class SyncStoreBuilder {
         return this;
     }
 
+    /**
+     * Where the store's meters go; default none. The store then times its pushes, pulls and lock
+     * waits, counts ops by outcome, conflicts by reason, lock timeouts, replayed journal entries
+     * and purged rows, under names that begin with {@code syncmat.} and without a tenant tag
+     * (docs/operations.md, "Metrics", lists them). Micrometer ({@code io.micrometer:micrometer-core})
+     * is an optional dependency: without a call to this method the store never loads a Micrometer
+     * class. Each store built registers its meters; stores that share a registry add up their
+     * counters and timers, and the first one's gauges are the ones read.
+     */
+    public SyncStoreBuilder meterRegistry(MeterRegistry registry) {
+        this.metrics = MicrometerStoreMetrics.supplier(Objects.requireNonNull(registry, "meterRegistry"));
+        return this;
+    }
+
     private static Duration positive(String name, Duration value) {
         Objects.requireNonNull(value, name);
         if (value.toMillis() < 1) {
@@ -212,6 +229,6 @@ public final class SyncStoreBuilder {
         }
         return new SyncStore(jdbi, new StoreOptions(limits, clock, MergeEngine.of(policy), schema, dialect,
                 defaultPullLimit, maxPullLimit, maxPushOps, maxScopeEntries, lockWaitTimeout, statementTimeout, maxPageBytes,
-                slowPushThreshold, aliasThreshold, warnHeads, maxHeads));
+                slowPushThreshold, aliasThreshold, warnHeads, maxHeads), metrics.get());
     }
 }

@@ -6,6 +6,7 @@ import dev.syncmat.core.merge.MergePolicy;
 import dev.syncmat.jdbi.StoreException;
 import dev.syncmat.jdbi.SyncStore;
 import dev.syncmat.jdbi.SyncStoreBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.jdbi.v3.core.Jdbi;
 import picocli.CommandLine.Option;
 
@@ -30,6 +31,9 @@ final class DbOptions {
 
     @Option(names = "--password-env", paramLabel = "NAME", description = "Read the database password from environment variable NAME.")
     String passwordEnv;
+
+    /** Where the store's and the pools' meters go ({@code serve}), or null for none. */
+    MeterRegistry meterRegistry;
 
     /** Where {@code --password-env} looks; tests replace it. */
     Function<String, String> environment = System::getenv;
@@ -110,6 +114,10 @@ final class DbOptions {
         }
         config.setMaximumPoolSize(size);
         config.setPoolName(name);
+        if (meterRegistry != null) {
+            // HikariCP's own meters (hikaricp.connections...), tagged with the pool's name.
+            config.setMetricRegistry(meterRegistry);
+        }
         config.setInitializationFailTimeout(-1);
         // An unreachable database is reported within seconds, with its cause, rather than after 30.
         config.setConnectionTimeout(5_000);
@@ -148,6 +156,9 @@ final class DbOptions {
         try {
             Jdbi jdbi = Jdbi.create(ds);
             SyncStoreBuilder builder = SyncStore.builder(jdbi);
+            if (meterRegistry != null) {
+                builder.meterRegistry(meterRegistry);
+            }
             if (schema != null) {
                 builder.schema(schema);
             }

@@ -5,6 +5,12 @@ import dev.syncmat.core.json.SyncJson;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.syncmat.examples.http.ServiceOptions;
 import dev.syncmat.examples.http.SyncHttpService;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -30,7 +36,7 @@ import java.util.concurrent.CountDownLatch;
  * thread running it is interrupted); the startup line on stderr never shows the database password.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Run the example HTTP sync service (POST /api/sync/v2/push and /pull, GET /health).")
+        description = "Run the example HTTP sync service (POST /api/sync/v2/push and /pull, GET /health, GET /metrics).")
 final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -118,6 +124,13 @@ final class ServeCommand implements Callable<Integer> {
         db.passwordEnv = passwordEnv;
         db.schema = schema;
         db.policy = policy;
+        // GET /metrics: the store's meters, the pools', the service's and the JVM's.
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        db.meterRegistry = registry;
         ServiceOptions.Builder limits = ServiceOptions.builder().address(new InetSocketAddress(bind, port)).idleTimeout(idle)
                 .maxBodyBytes(maxBodyBytes).threads(threads).queue(queue).maxConnections(maxConnections).healthTimeout(healthWait);
         if (tenantConcurrency != null) {
@@ -135,7 +148,7 @@ final class ServeCommand implements Callable<Integer> {
         try (DbOptions.Opened opened = db.open(threads);
              HikariDataSource healthPool = healthPool(db, healthWait);
              SyncHttpService service = SyncHttpService.start(opened.store(), tenants,
-                     limits.healthDataSource(healthPool).build())) {
+                     limits.healthDataSource(healthPool).build(), registry)) {
             err.println("serving " + tenants.size() + " token(s) on http://" + bind + ":" + service.port()
                     + "/api/sync/v2/ with " + db.printableUrl());
             err.println("limits: " + threads + " store threads, queue " + queue + ", " + checked.tenantConcurrency()

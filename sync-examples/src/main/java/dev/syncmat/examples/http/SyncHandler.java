@@ -47,11 +47,16 @@ final class SyncHandler extends Handler.Abstract {
     private final Executor storeExecutor;
     private final HealthCheck health;
     private final int maxBodyBytes;
+    private final ServiceMetrics metrics;
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    /** {@code health} may be null: then {@code /health} does not ask the database. */
+    /**
+     * {@code health} may be null: then {@code /health} does not ask the database. {@code metrics}
+     * counts the answers and serves {@code /metrics} when it has a registry.
+     */
     SyncHandler(SyncStore store, SyncProtocol protocol, Map<String, String> tenantsByToken, TenantPermits permits,
-                Executor storeExecutor, HealthCheck health, int maxBodyBytes) {
+                Executor storeExecutor, HealthCheck health, int maxBodyBytes, ServiceMetrics metrics) {
+        this.metrics = metrics;
         this.store = store;
         this.protocol = protocol;
         this.tenantsByToken = Map.copyOf(tenantsByToken);
@@ -69,7 +74,10 @@ final class SyncHandler extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         inFlight.incrementAndGet();
-        Exchange exchange = new Exchange(request, response, callback, inFlight::decrementAndGet);
+        Exchange exchange = new Exchange(request, response, callback, () -> {
+            inFlight.decrementAndGet();
+            metrics.answered(request.getHttpURI().getPath() == null ? "" : request.getHttpURI().getPath(), response.getStatus());
+        });
         try {
             route(exchange);
         } catch (Throwable t) {
@@ -84,6 +92,14 @@ final class SyncHandler extends Handler.Abstract {
         if (path.equals("/health")) {
             requireMethod(method, "GET");
             health(ex);
+            return;
+        }
+        if (path.equals("/metrics") && metrics.enabled()) {
+            requireMethod(method, "GET");
+            // A scrape reads counters in memory (no database): it runs here, never queued behind store calls.
+            byte[] text = metrics.scrape().getBytes(StandardCharsets.UTF_8);
+            ex.response.getHeaders().put(HttpHeader.CONTENT_TYPE, ServiceMetrics.CONTENT_TYPE);
+            ex.response.write(true, ByteBuffer.wrap(text), Callback.from(ex::succeed, ex::abort));
             return;
         }
         if (!path.startsWith(PREFIX)) {
@@ -210,18 +226,18 @@ final class SyncHandler extends Handler.Abstract {
             ex.response.write(true, ByteBuffer.wrap(HEALTHY), Callback.from(ex::succeed, ex::abort));
             return;
         }
-        health.check().whenComplete((problem, failure) -> {
+        health.check().whenComplete((found, failure) -> {
             try {
                 ex.response.getHeaders().put(HttpHeader.CONTENT_TYPE, JsonErrors.CONTENT_TYPE);
                 if (failure != null) {
                     ex.fail(failure);
-                } else if (problem == null) {
-                    ex.response.write(true, ByteBuffer.wrap(HEALTHY), Callback.from(ex::succeed, ex::abort));
+                } else if (found.healthy()) {
+                    ex.response.write(true, ByteBuffer.wrap(healthBody(found)), Callback.from(ex::succeed, ex::abort));
                 } else {
                     ex.response.setStatus(503);
                     ex.response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
-                    ex.response.write(true, ByteBuffer.wrap(unhealthy(problem)), Callback.from(ex::succeed, ex::abort));
-                    Exchange.LOG.warn("503 GET /health: {}", problem);
+                    ex.response.write(true, ByteBuffer.wrap(healthBody(found)), Callback.from(ex::succeed, ex::abort));
+                    Exchange.LOG.warn("503 GET /health: {}", found.problem());
                 }
             } catch (Throwable t) {
                 ex.fail(t);
@@ -229,13 +245,27 @@ final class SyncHandler extends Handler.Abstract {
         });
     }
 
-    private static byte[] unhealthy(String message) {
+    /**
+     * {@code {"status":"ok"|"unavailable","error":{..},"database":{"reachable":..,"schemaVersion":..,
+     * "latestSchemaVersion":..}}}: the error only when unhealthy, the schema version only when the
+     * database answered.
+     */
+    private static byte[] healthBody(HealthCheck.Result found) {
         return SyncJson.write(g -> {
             g.writeStartObject();
-            g.writeStringField("status", "unavailable");
-            g.writeObjectFieldStart("error");
-            g.writeStringField("code", "database_unavailable");
-            g.writeStringField("message", message);
+            g.writeStringField("status", found.healthy() ? "ok" : "unavailable");
+            if (!found.healthy()) {
+                g.writeObjectFieldStart("error");
+                g.writeStringField("code", found.code());
+                g.writeStringField("message", found.problem());
+                g.writeEndObject();
+            }
+            g.writeObjectFieldStart("database");
+            g.writeBooleanField("reachable", found.reachable());
+            if (found.reachable()) {
+                g.writeNumberField("schemaVersion", found.schemaVersion());
+            }
+            g.writeNumberField("latestSchemaVersion", SyncStore.latestSchemaVersion());
             g.writeEndObject();
             g.writeEndObject();
         }).getBytes(StandardCharsets.UTF_8);

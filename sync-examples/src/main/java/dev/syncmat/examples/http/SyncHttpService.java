@@ -3,6 +3,7 @@ package dev.syncmat.examples.http;
 import dev.syncmat.core.json.SyncJson;
 import dev.syncmat.core.protocol.SyncProtocol;
 import dev.syncmat.jdbi.SyncStore;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -28,9 +29,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code POST /api/sync/v2/pull} {@code {"sinceCursor":..,"scope":{..},"limit":N}} ->
  *       {@code {"objects":[..],"serverCursor":..,"hasMore":..}}</li>
  *   <li>{@code GET /api/sync/v2/objects/{id}/history} -> {@code {"objectId":..,"entries":[..]}}</li>
- *   <li>{@code GET /health} -> {@code {"status":"ok"}}, or 503 {@code {"status":"unavailable",..}}
- *       when the health data source of the {@link ServiceOptions} does not answer {@code SELECT 1}
- *       in time</li>
+ *   <li>{@code GET /health} -> {@code {"status":"ok","database":{"reachable":true,"schemaVersion":7,
+ *       "latestSchemaVersion":7}}}, or 503 {@code {"status":"unavailable","error":{..},"database":{..}}}
+ *       when the health data source of the {@link ServiceOptions} does not answer in time
+ *       ({@code database_unavailable}) or its schema is older than this library's
+ *       ({@code schema_outdated}); {@code {"status":"ok"}} without a health data source</li>
+ *   <li>{@code GET /metrics} -> the meters in the Prometheus text format, when the service was
+ *       started with a registry</li>
  * </ul>
  * The tenant comes from {@code Authorization: Bearer <token>} looked up in a token map, never
  * from the body.
@@ -63,13 +68,14 @@ public final class SyncHttpService implements AutoCloseable {
     private final ThreadPoolExecutor storeExecutor;
     private final HealthCheck health;
 
-    private SyncHttpService(SyncStore store, Map<String, String> tenantsByToken, ServiceOptions options) {
+    private SyncHttpService(SyncStore store, Map<String, String> tenantsByToken, ServiceOptions options,
+                            PrometheusMeterRegistry registry) {
         SyncJson json = SyncJson.withLimits(store.options().limits());
         this.storeExecutor = storeExecutor(options);
-        this.health = options.health().map(ds -> new HealthCheck(ds, options.healthTimeout())).orElse(null);
+        this.health = options.health().map(ds -> new HealthCheck(ds, store, options.healthTimeout())).orElse(null);
         this.handler = new SyncHandler(store, SyncProtocol.of(json), tenantsByToken,
                 new TenantPermits(new HashSet<>(tenantsByToken.values()), options.tenantConcurrency()), storeExecutor, health,
-                options.maxBodyBytes());
+                options.maxBodyBytes(), new ServiceMetrics(registry));
 
         // Jetty's own threads only parse, route and hand over; they never wait for a client or the store.
         QueuedThreadPool jettyThreads = new QueuedThreadPool(32, 4);
@@ -116,9 +122,23 @@ public final class SyncHttpService implements AutoCloseable {
      */
     public static SyncHttpService start(SyncStore store, Map<String, String> tenantsByToken, ServiceOptions options)
             throws IOException {
+        return start(store, tenantsByToken, options, null);
+    }
+
+    /**
+     * Starts a service that also answers {@code GET /metrics} with every meter of {@code registry}
+     * in the Prometheus text format, and counts its answers there ({@code syncmat.http.requests}).
+     * Build the store with the same registry ({@code SyncStoreBuilder.meterRegistry}) to have the
+     * store's meters in the scrape too.
+     *
+     * @param registry the registry to scrape; null for none ({@code /metrics} is then not found)
+     * @throws IOException if the address cannot be bound
+     */
+    public static SyncHttpService start(SyncStore store, Map<String, String> tenantsByToken, ServiceOptions options,
+                                        PrometheusMeterRegistry registry) throws IOException {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(options, "options");
-        SyncHttpService service = new SyncHttpService(store, tenantsByToken, options);
+        SyncHttpService service = new SyncHttpService(store, tenantsByToken, options, registry);
         try {
             service.server.start();
         } catch (Exception e) {

@@ -1,5 +1,6 @@
 package dev.syncmat.examples.cli;
 
+import dev.syncmat.jdbi.SyncStore;
 import dev.syncmat.jdbi.TestDatabases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -58,7 +59,15 @@ class ServeCommandTest {
         HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.group(1) + "/health"))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
-        assertThat(health.body()).isEqualTo("{\"status\":\"ok\"}");
+        assertThat(health.body()).isEqualTo("{\"status\":\"ok\",\"database\":{\"reachable\":true,\"schemaVersion\":"
+                + SyncStore.latestSchemaVersion() + ",\"latestSchemaVersion\":" + SyncStore.latestSchemaVersion() + "}}");
+        // serve scrapes the store's meters, its pools' (HikariCP) and the JVM's.
+        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.group(1) + "/metrics"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("syncmat_push_seconds_count{result=\"ok\"} 0", "syncmat_ops_total{outcome=\"applied\"} 0",
+                "hikaricp_connections_max{pool=\"sync-cli\"}", "hikaricp_connections_max{pool=\"sync-health\"}",
+                "jvm_memory_used_bytes", "syncmat_http_requests_total{route=\"health\",status=\"2xx\"} 1");
 
         serve.interrupt();
         serve.join(TimeUnit.SECONDS.toMillis(30));

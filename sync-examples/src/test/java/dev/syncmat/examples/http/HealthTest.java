@@ -67,11 +67,40 @@ class HealthTest {
     private static void assertUnavailable(HttpTesting.Reply r) {
         assertJsonError(r, 503, "database_unavailable");
         assertThat(r.json().get("status").textValue()).isEqualTo("unavailable");
+        assertThat(r.json().at("/database/reachable").booleanValue()).isFalse();
+        assertThat(r.json().at("/database/schemaVersion").isMissingNode()).isTrue();
+        assertThat(r.json().at("/database/latestSchemaVersion").intValue()).isEqualTo(LATEST);
     }
+
+    // The health check compares with the library's own newest version; schema 7 (retention) is the least it can be.
+    private static final int LATEST = SyncStore.latestSchemaVersion();
 
     @Test
     void aDatabaseThatAnswersIsOk() throws Exception {
+        assertThat(LATEST).isGreaterThanOrEqualTo(7);
+        TestDatabases.Database db = HttpTesting.postgres();
+        SyncStore.create(db.jdbi()).migrate();
+        start(HttpTesting.dataSource(db));
+        HttpTesting.Reply r = HttpTesting.health(http, service.port());
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.text()).isEqualTo("{\"status\":\"ok\",\"database\":{\"reachable\":true,\"schemaVersion\":" + LATEST
+                + ",\"latestSchemaVersion\":" + LATEST + "}}");
+    }
+
+    @Test
+    void aDatabaseWithoutTheTablesIsUnavailableWithItsSchemaVersion() throws Exception {
         start(HttpTesting.dataSource(HttpTesting.postgres()));
+        HttpTesting.Reply r = HttpTesting.health(http, service.port());
+        assertJsonError(r, 503, "schema_outdated");
+        assertThat(r.json().get("status").textValue()).isEqualTo("unavailable");
+        assertThat(r.json().at("/database/reachable").booleanValue()).isTrue();
+        assertThat(r.json().at("/database/schemaVersion").intValue()).isZero();
+        assertThat(r.json().at("/error/message").textValue()).contains("version 0", "version " + LATEST);
+    }
+
+    @Test
+    void withoutAHealthDataSourceTheAnswerIsTheSameAsBefore() throws Exception {
+        start(null);
         HttpTesting.Reply r = HttpTesting.health(http, service.port());
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.text()).isEqualTo("{\"status\":\"ok\"}");
