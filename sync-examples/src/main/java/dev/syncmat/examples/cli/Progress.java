@@ -24,8 +24,8 @@ final class Progress {
     private final long total;
     private final long intervalNanos;
     private final LongSupplier nanoTime;
-    private final long start;
     private final boolean summarizeAlways;
+    private long start;
     private long lastLine;
     private boolean printed;
 
@@ -56,6 +56,12 @@ final class Progress {
                        boolean summarizeAlways) {
         return new Progress(quiet ? null : err, label, unit, total, intervalMillis * 1_000_000L, System::nanoTime,
                 summarizeAlways);
+    }
+
+    /** The work begins now (after opening the database, say): rate, time left and the first interval count from here. */
+    void start() {
+        start = nanoTime.getAsLong();
+        lastLine = start;
     }
 
     /** {@code done} of the total are done; prints a line when the interval has passed since the last one. */

@@ -75,6 +75,8 @@ final class PushCommand implements Callable<Integer> {
         SyncProtocol protocol = SyncProtocol.create();
         Progress progress = progressOptions.progress(err, "push", "ops", lines.size(), false);
         try (DbOptions.Opened opened = db.open(2)) {
+            // From here: the rate and the time left are those of pushing, not of opening the database.
+            progress.start();
             for (int from = 0; from < lines.size(); from += batch) {
                 List<OpLines.Numbered> slice = lines.subList(from, Math.min(lines.size(), from + batch));
                 List<Op> ops = new ArrayList<>(slice.size());

@@ -76,6 +76,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         ReplayReport report;
         try (DbOptions.Opened opened = db.open(1, DbOptions.Tables.REQUIRE)) {
+            progress.start();
             report = opened.store().replay(tenant, options);
         }
         Set<String> differing = new TreeSet<>(report.changed());

@@ -40,6 +40,19 @@ class ProgressTest {
     }
 
     @Test
+    void theClockStartsOverWhenTheWorkBegins() {
+        Progress p = progress(100, false);
+        now.addAndGet(3 * SECOND);
+        p.start();
+        now.addAndGet(SECOND / 2);
+        p.update(10, null);
+        assertThat(text.toString()).as("half a second after the start").isEmpty();
+        now.addAndGet(SECOND / 2);
+        p.update(50, null);
+        assertThat(text.toString().lines()).containsExactly("push: 50/100 ops (50%), 50 ops/s, about 1 s left");
+    }
+
+    @Test
     void withoutATotalThereIsNoShareAndNoTimeLeft() {
         Progress p = new Progress(new PrintWriter(text), "replay", "journal ops", -1, 0, now::get, true);
         now.addAndGet(2 * SECOND);
