@@ -39,7 +39,14 @@ public class InvalidInputException extends SyncException {
     }
 
     /** A short machine-readable code for HTTP error bodies and CLI output; subclasses refine it. */
+    @Override
     public String code() {
         return "invalid_input";
+    }
+
+    /** The message: it is written for the client, and names the field and the bad value. */
+    @Override
+    public String clientMessage() {
+        return getMessage();
     }
 }

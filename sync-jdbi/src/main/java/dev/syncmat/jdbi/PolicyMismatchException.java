@@ -42,7 +42,18 @@ public final class PolicyMismatchException extends StoreException {
     }
 
     /** {@code policy_mismatch}: the machine-readable code for HTTP error bodies and CLI output. */
+    @Override
     public String code() {
         return "policy_mismatch";
+    }
+
+    /**
+     * Names the two policies, not the tenant or the remedy (a server's misconfiguration, which its
+     * operator fixes): {@code the service's merge policy "P" is not the policy "R" recorded for this tenant}.
+     */
+    @Override
+    public String clientMessage() {
+        return "the service's merge policy \"" + requestedPolicyId + "\" is not the policy \"" + recordedPolicyId
+                + "\" recorded for this tenant";
     }
 }

@@ -42,8 +42,24 @@ public class StoreException extends SyncException {
     }
 
     /** Whether making the same call again may succeed. */
+    @Override
     public boolean isRetryable() {
         return retryable;
+    }
+
+    /** {@code store_unavailable}: the code of database failures in HTTP error bodies. */
+    @Override
+    public String code() {
+        return "store_unavailable";
+    }
+
+    /**
+     * {@code the database is unavailable, retry later} when retryable, else {@code database failure}:
+     * the message names the database's own error, which belongs in the server's log only.
+     */
+    @Override
+    public String clientMessage() {
+        return retryable ? "the database is unavailable, retry later" : "database failure";
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.syncmat.core.protocol;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.syncmat.core.InvalidInputException;
+import dev.syncmat.core.SyncException;
 import dev.syncmat.core.json.SyncJson;
 import dev.syncmat.core.merge.Conflict;
 import dev.syncmat.core.merge.MaterializedObject;
@@ -10,11 +11,16 @@ import dev.syncmat.core.op.InvalidOpException;
 import dev.syncmat.core.op.Op;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 
 /**
  * The JSON bodies of the v2 sync protocol, for services that put the store behind HTTP:
@@ -24,7 +30,11 @@ import java.util.Set;
  * pull request:  {"sinceCursor":..,"scope":{"types":[..],"ids":[..],"tags":[..]},"limit":N,"includeHeads":false}
  * pull response: {"objects":[object, ...],"removed":[{"objectId":..}, ...],"serverCursor":..,"hasMore":..}
  *                (with includeHeads, each object carries "otherHeads":[{"opId":..,"deleted":..,"payload":..,"clock":{..}}])
+ * error:         {"error":{"code":..,"message":..,"field":..}}  (field only when one is to blame)
  * </pre>
+ * {@link #errorStatus(Throwable)} says how to answer a failure of the store or of reading a body
+ * (status, code, {@code Retry-After}), and {@link #writeError(Throwable, OutputStream)} writes its
+ * body, so that every service answers errors alike.
  * Reading is strict (unknown fields and wrong types are {@link InvalidInputException}s naming the
  * field, e.g. {@code ops[3].clock}); a {@code tenantId} inside an op is ignored, because the
  * tenant comes from the caller's credentials. Writing is deterministic. Immutable and thread-safe.
@@ -354,5 +364,86 @@ public final class SyncProtocol {
                 }
             }
         };
+    }
+
+    /**
+     * How to answer {@code failure} (a {@link CompletionException} or {@link ExecutionException} is
+     * looked through to its cause):
+     * <ul>
+     *   <li>{@link InvalidCursorException} {@link InvalidCursorException.Problem#EXPIRED EXPIRED}: 410
+     *       {@code cursor_expired}; the client drops that scope and pulls it from null;</li>
+     *   <li>any other {@link InvalidInputException}: 400 with its {@link InvalidInputException#code() code}
+     *       ({@code invalid_input}, {@code invalid_op}, {@code op_id_reused}, {@code invalid_cursor}, ...),
+     *       message and field;</li>
+     *   <li>a {@link SyncException} that {@linkplain SyncException#isRetryable() is retryable} (a database
+     *       failure that may pass, a lock-wait timeout): 503 with {@code Retry-After}
+     *       {@value ErrorStatus#RETRY_AFTER_SECONDS};</li>
+     *   <li>any other {@link SyncException} (a database failure retrying will not fix, a merge policy
+     *       other than the tenant's): 500;</li>
+     *   <li>anything else: 500 {@code internal}.</li>
+     * </ul>
+     * Except for input errors, the message is the exception's
+     * {@linkplain SyncException#clientMessage() client message}, never its own, which may name hosts
+     * or SQL: log the exception itself. Thread-safe.
+     */
+    public static ErrorStatus errorStatus(Throwable failure) {
+        Throwable t = failure;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof InvalidCursorException e && e.problem() == InvalidCursorException.Problem.EXPIRED) {
+            // A cursor the store's history cannot serve is gone for good: 410, and the client resyncs.
+            return ErrorStatus.of(410, e.code(), e.getMessage(), e.field());
+        }
+        if (t instanceof InvalidInputException e) {
+            return ErrorStatus.of(400, e.code(), e.getMessage(), e.field());
+        }
+        if (t instanceof SyncException e) {
+            return e.isRetryable()
+                    ? ErrorStatus.unavailable(e.code(), e.clientMessage())
+                    : ErrorStatus.of(500, e.code(), e.clientMessage(), null);
+        }
+        return ErrorStatus.of(500, "internal", "internal error", null);
+    }
+
+    /** The error body of {@code error}: {@code {"error":{"code":..,"message":..,"field":..}}}, {@code field} only when not null. */
+    public static String errorBody(ErrorStatus error) {
+        return SyncJson.write(g -> writeError(error, g));
+    }
+
+    /** Writes the error body of {@code error} to {@code g}. */
+    public static void writeError(ErrorStatus error, JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        g.writeObjectFieldStart("error");
+        g.writeStringField("code", error.code());
+        g.writeStringField("message", error.message());
+        if (error.field() != null) {
+            g.writeStringField("field", error.field());
+        }
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    /** Writes the error body of {@code error} to {@code out} in UTF-8; flushes {@code out}, does not close it. */
+    public static void writeError(ErrorStatus error, OutputStream out) throws IOException {
+        out.write(errorBody(error).getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    /** Writes the error body of {@code error} to {@code out}; flushes {@code out}, does not close it. */
+    public static void writeError(ErrorStatus error, Writer out) throws IOException {
+        out.write(errorBody(error));
+        out.flush();
+    }
+
+    /**
+     * Writes the error body {@link #errorStatus(Throwable)} gives for {@code failure} to {@code out}
+     * in UTF-8, and returns that status, whose {@link ErrorStatus#status()} and
+     * {@link ErrorStatus#retryAfterSeconds()} go into the response's status line and headers.
+     */
+    public static ErrorStatus writeError(Throwable failure, OutputStream out) throws IOException {
+        ErrorStatus error = errorStatus(failure);
+        writeError(error, out);
+        return error;
     }
 }

@@ -15,6 +15,8 @@ import java.util.concurrent.Callable;
  * of results on stdout. Everything it creates is removed at the end.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
+        exitCodeListHeading = SyncCli.EXIT_CODES,
+        exitCodeList = {SyncCli.OK, SyncCli.USAGE, SyncCli.FAILURE},
         description = "Benchmark push, pull and replay on a database against a raw JDBC insert floor; prints one JSON line.")
 final class BenchCommand implements Callable<Integer> {
     @Spec

@@ -20,6 +20,8 @@ import java.util.concurrent.Callable;
  * conflict records in journal order, or counts by reason and object type.
  */
 @Command(name = "conflicts", mixinStandardHelpOptions = true,
+        exitCodeListHeading = SyncCli.EXIT_CODES,
+        exitCodeList = {SyncCli.OK, SyncCli.INVALID_INPUT, SyncCli.USAGE, SyncCli.FAILURE},
         description = "Print conflict records (JSON lines), or with --stats their counts by reason and object type.")
 final class ConflictsCommand implements Callable<Integer> {
     @Spec

@@ -10,6 +10,8 @@ import java.util.concurrent.Callable;
 
 /** {@code demo}: offline clients converging through the example service on an embedded H2. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
+        exitCodeListHeading = SyncCli.EXIT_CODES,
+        exitCodeList = {SyncCli.OK, "1:the clients did not converge", SyncCli.USAGE, SyncCli.FAILURE},
         description = "Offline clients edit shared notes, sync through the HTTP service in random order, and converge.")
 final class DemoCommand implements Callable<Integer> {
     @Spec

@@ -13,6 +13,8 @@ import java.util.concurrent.Callable;
 
 /** {@code history --db URL --tenant T --object ID}: one JSON line per journal entry of the object. */
 @Command(name = "history", mixinStandardHelpOptions = true,
+        exitCodeListHeading = SyncCli.EXIT_CODES,
+        exitCodeList = {SyncCli.OK, SyncCli.INVALID_INPUT, SyncCli.USAGE, SyncCli.FAILURE},
         description = "Print the journal entries of one object, in order, with their outcomes (JSON lines).")
 final class HistoryCommand implements Callable<Integer> {
     @Spec

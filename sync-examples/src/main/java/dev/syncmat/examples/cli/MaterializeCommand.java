@@ -28,6 +28,8 @@ import java.util.concurrent.Callable;
  * byte order. The output depends only on the set of ops, not on their order or repetition.
  */
 @Command(name = "materialize", mixinStandardHelpOptions = true,
+        exitCodeListHeading = SyncCli.EXIT_CODES,
+        exitCodeList = {SyncCli.OK, SyncCli.INVALID_INPUT, SyncCli.USAGE, SyncCli.FAILURE},
         description = "Materialize a JSON-lines file of ops in memory and print the objects as JSON lines.")
 final class MaterializeCommand implements Callable<Integer> {
     private static final Comparator<String> TENANT_ORDER = Comparator.nullsFirst(Utf8Order.COMPARATOR);

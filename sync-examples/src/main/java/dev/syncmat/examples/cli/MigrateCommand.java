@@ -11,6 +11,8 @@ import java.util.concurrent.Callable;
 
 /** {@code migrate --db URL [--schema S]}: creates or upgrades the sync tables. */
 @Command(name = "migrate", mixinStandardHelpOptions = true,
+        exitCodeListHeading = SyncCli.EXIT_CODES,
+        exitCodeList = {SyncCli.OK, SyncCli.USAGE, SyncCli.FAILURE},
         description = "Create or upgrade the sync tables; prints {\"applied\":[versions],\"version\":N}.")
 final class MigrateCommand implements Callable<Integer> {
     @Spec

@@ -20,6 +20,8 @@ import java.util.concurrent.Callable;
  * one page, as the pull response body (objects, removed, serverCursor, hasMore).
  */
 @Command(name = "pull", mixinStandardHelpOptions = true,
+        exitCodeListHeading = SyncCli.EXIT_CODES,
+        exitCodeList = {SyncCli.OK, SyncCli.INVALID_INPUT, SyncCli.USAGE, SyncCli.FAILURE},
         description = "Pull one page of objects changed since a cursor; prints one JSON document.")
 final class PullCommand implements Callable<Integer> {
     @Spec

@@ -30,6 +30,8 @@ import java.util.concurrent.Callable;
  * with 2 naming the option.
  */
 @Command(name = "purge", mixinStandardHelpOptions = true,
+        exitCodeListHeading = SyncCli.EXIT_CODES,
+        exitCodeList = {SyncCli.OK, SyncCli.INVALID_INPUT, SyncCli.USAGE, SyncCli.FAILURE},
         description = "Purge a tenant's tombstones, conflict records and (with --archive) journal older than a horizon; "
                 + "prints one JSON report.")
 final class PurgeCommand implements Callable<Integer> {

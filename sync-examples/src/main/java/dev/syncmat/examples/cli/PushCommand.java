@@ -21,11 +21,14 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code push --db URL --tenant T --input FILE [--batch N]}: validates the whole file, then pushes
- * it in batches, printing one JSON line per batch. Each batch is one transaction; re-running the
+ * {@code push --db URL --tenant T --input FILE [--batch N] [--quiet]}: validates the whole file, then
+ * pushes it in batches, printing one JSON line per batch on stdout and, at most once a second, its
+ * progress on stderr (ops done of the file's, rate, time left). Each batch is one transaction; re-running the
  * command after a failure completes the work (already pushed ops come back as duplicates).
  */
 @Command(name = "push", mixinStandardHelpOptions = true,
+        exitCodeListHeading = SyncCli.EXIT_CODES,
+        exitCodeList = {SyncCli.OK, SyncCli.INVALID_INPUT, SyncCli.USAGE, SyncCli.FAILURE},
         description = "Push a JSON-lines file of ops to a store, in batches, printing one JSON line per batch.")
 final class PushCommand implements Callable<Integer> {
     @Spec
@@ -42,6 +45,9 @@ final class PushCommand implements Callable<Integer> {
 
     @Option(names = "--batch", defaultValue = "500", paramLabel = "N", description = "Ops per push (default 500, at most 1000).")
     int batch;
+
+    @Mixin
+    ProgressOptions progressOptions;
 
     @Override
     public Integer call() throws IOException {
@@ -67,7 +73,10 @@ final class PushCommand implements Callable<Integer> {
             }
         }
         SyncProtocol protocol = SyncProtocol.create();
+        Progress progress = progressOptions.progress(err, "push", "ops", lines.size(), false);
         try (DbOptions.Opened opened = db.open(2)) {
+            // From here: the rate and the time left are those of pushing, not of opening the database.
+            progress.start();
             for (int from = 0; from < lines.size(); from += batch) {
                 List<OpLines.Numbered> slice = lines.subList(from, Math.min(lines.size(), from + batch));
                 List<Op> ops = new ArrayList<>(slice.size());
@@ -99,8 +108,10 @@ final class PushCommand implements Callable<Integer> {
                 }
                 out.println(protocol.write(result));
                 out.flush();
+                progress.update(from + slice.size(), null);
             }
         }
+        progress.finish(lines.size(), null);
         return 0;
     }
 }

@@ -11,16 +11,22 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 /**
  * {@code replay --db URL --tenant T --mode verify|rebuild [--policy P [--switch-policy]]}:
  * recomputes the tenant's objects and conflicts from the journal with the store's (or the given)
- * merge policy; prints one JSON report, progress on stderr. A verify that finds differences exits
+ * merge policy; prints one JSON report on stdout, and on stderr its progress at most once a second
+ * and a summary line (none with {@code --quiet}). A verify that finds differences exits
  * with 4; a policy other than the tenant's recorded one exits with 2, unless {@code --switch-policy}
  * says to switch to it.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
+        exitCodeListHeading = SyncCli.EXIT_CODES,
+        exitCodeList = {SyncCli.OK, SyncCli.INVALID_INPUT, SyncCli.USAGE, SyncCli.FAILURE,
+                "4:the verify found differences between the stored state and the journal"},
         description = "Verify or rebuild a tenant's objects and conflicts from its journal; prints one JSON report.")
 final class ReplayCommand implements Callable<Integer> {
     @Spec
@@ -43,6 +49,9 @@ final class ReplayCommand implements Callable<Integer> {
                     + "would change, rebuild re-merges the tenant and records the new policy. Needs --policy.")
     boolean switchPolicy;
 
+    @Mixin
+    ProgressOptions progressOptions;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
@@ -55,22 +64,24 @@ final class ReplayCommand implements Callable<Integer> {
             err.println("error: --switch-policy needs --policy naming the policy to switch the tenant to");
             return 2;
         }
+        // The journal's length is not known beforehand: counts and rate, no time left.
+        Progress progress = progressOptions.progress(err, "replay", "journal ops", -1, true);
         ReplayOptions options;
         try {
             options = new ReplayOptions(m, null, pageSize,
-                    p -> {
-                        err.println("replay: " + p.journalOps() + " journal ops, " + p.objects() + " objects, "
-                                + p.changed() + " differing");
-                        err.flush();
-                    }, switchPolicy);
+                    p -> progress.update(p.journalOps(), p.objects() + " objects, " + p.changed() + " differing"), switchPolicy);
         } catch (IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
             return 2;
         }
         ReplayReport report;
         try (DbOptions.Opened opened = db.open(1, DbOptions.Tables.REQUIRE)) {
+            progress.start();
             report = opened.store().replay(tenant, options);
         }
+        Set<String> differing = new TreeSet<>(report.changed());
+        differing.addAll(report.conflictsChanged());
+        progress.finish(report.journalOps(), report.objects() + " objects, " + differing.size() + " differing");
         if (report.journalOps() == 0) {
             err.println("warning: tenant \"" + tenant + "\" has no journal entries");
         }

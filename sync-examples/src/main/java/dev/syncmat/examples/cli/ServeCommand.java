@@ -36,6 +36,8 @@ import java.util.concurrent.CountDownLatch;
  * thread running it is interrupted); the startup line on stderr never shows the database password.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
+        exitCodeListHeading = SyncCli.EXIT_CODES,
+        exitCodeList = {SyncCli.OK, "1:the --tokens file is unreadable or malformed", SyncCli.USAGE, SyncCli.FAILURE},
         description = "Run the example HTTP sync service (POST /api/sync/v2/push and /pull, GET /health, GET /metrics).")
 final class ServeCommand implements Callable<Integer> {
     @Spec

@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
  * stay for inspection: run it against a scratch database.
  */
 @Command(name = "soak", mixinStandardHelpOptions = true,
+        exitCodeListHeading = SyncCli.EXIT_CODES,
+        exitCodeList = {SyncCli.OK, SyncCli.USAGE, SyncCli.FAILURE,
+                "4:a run failed, or the store disagrees with what it was sent"},
         description = "Run writers on hot objects and followers pulling by cursor for a while, then check that nothing was"
                 + " lost or skipped; prints one JSON summary line, exits 4 if anything is inconsistent.")
 final class SoakCommand implements Callable<Integer> {

@@ -1,5 +1,6 @@
 package dev.syncmat.examples.cli;
 
+import dev.syncmat.core.InvalidInputException;
 import dev.syncmat.jdbi.PolicyMismatchException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 /** Entry point of {@code sync-cli.jar}. */
 @Command(name = "sync-cli", mixinStandardHelpOptions = true, version = "sync-cli 0.1.0",
         description = "Tools for the syncmat sync materialization library.",
+        exitCodeListHeading = SyncCli.EXIT_CODES,
+        exitCodeList = {SyncCli.OK, SyncCli.INVALID_INPUT, SyncCli.USAGE, SyncCli.FAILURE, SyncCli.DIFFERENCES},
         subcommands = {MaterializeCommand.class, MigrateCommand.class, PushCommand.class, PullCommand.class, ReplayCommand.class,
                 PurgeCommand.class, ImportCommand.class, HistoryCommand.class, ConflictsCommand.class, ServeCommand.class, DemoCommand.class, BenchCommand.class,
                 SoakCommand.class})
@@ -30,6 +33,17 @@ public final class SyncCli {
      */
     static final int EXIT_DIFFERENCES = 4;
 
+    /** The heading of the exit codes in every command's {@code --help}. */
+    static final String EXIT_CODES = "%nExit codes:%n";
+    static final String OK = "0:success";
+    static final String INVALID_INPUT = "1:invalid input data (a bad op, line, cursor, id or limit); nothing of the refused"
+            + " batch was written";
+    static final String USAGE = "2:a command line that cannot work as given (unknown, missing or conflicting options, an"
+            + " unset --password-env variable, a --policy other than the tenant's)";
+    static final String FAILURE = "3:a database or environment failure (unreachable or failing database, missing tables,"
+            + " missing file)";
+    static final String DIFFERENCES = "4:replay --mode verify found differences; soak found a failure or an inconsistency";
+
     /** Runs the command line and exits with its code. */
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
@@ -44,7 +58,11 @@ public final class SyncCli {
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("error: " + ex.getMessage());
             // A --policy other than the tenant's recorded one is a command line that cannot work as given.
-            return ex instanceof UsageException || ex instanceof PolicyMismatchException ? EXIT_USAGE : EXIT_FAILURE;
+            if (ex instanceof UsageException || ex instanceof PolicyMismatchException) {
+                return EXIT_USAGE;
+            }
+            // Input a command did not catch itself (an object or tenant id over its limit, say).
+            return ex instanceof InvalidInputException ? EXIT_INVALID_INPUT : EXIT_FAILURE;
         });
         int code = cl.execute(args);
         out.flush();

@@ -1,7 +1,7 @@
 package dev.syncmat.examples.http;
 
-import dev.syncmat.core.InvalidInputException;
-import dev.syncmat.jdbi.PolicyMismatchException;
+import dev.syncmat.core.protocol.ErrorStatus;
+import dev.syncmat.core.protocol.SyncProtocol;
 import dev.syncmat.jdbi.StoreException;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
@@ -104,13 +104,13 @@ final class Exchange {
             abort(t);
             return;
         }
-        HttpError error = toHttpError(t);
-        if (error.status >= 500) {
-            if (error.status == 500) {
+        ErrorStatus error = toErrorStatus(t);
+        if (error.status() >= 500) {
+            if (error.status() == 500) {
                 LOG.error("500 {} {} tenant {}: {}", request.getMethod(), path(), tenant, t.toString(), t);
             } else {
-                LOG.warn("503 {} {} tenant {}: {}: {}", request.getMethod(), path(), tenant, error.code,
-                        t instanceof StoreException ? t.getMessage() : error.getMessage());
+                LOG.warn("503 {} {} tenant {}: {}: {}", request.getMethod(), path(), tenant, error.code(),
+                        t instanceof StoreException ? t.getMessage() : error.message());
             }
         }
         if (response.isCommitted()) {
@@ -133,21 +133,21 @@ final class Exchange {
         }
     }
 
-    private void send(HttpError error) {
-        response.setStatus(error.status);
+    private void send(ErrorStatus error) {
+        response.setStatus(error.status());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, JsonErrors.CONTENT_TYPE);
-        if (error.status == 401) {
+        if (error.status() == 401) {
             response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
         }
-        if (error.retryAfter > 0) {
-            response.getHeaders().put(HttpHeader.RETRY_AFTER, Integer.toString(error.retryAfter));
+        if (error.retryAfterSeconds() > 0) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, Integer.toString(error.retryAfterSeconds()));
         }
         if (!bodyRead && hasBody()) {
             // The rest of the body stays unread; say now that the connection will not be reused.
             response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
         }
         releasePermit();
-        response.write(true, ByteBuffer.wrap(JsonErrors.body(error.code, error.getMessage(), error.field)),
+        response.write(true, ByteBuffer.wrap(JsonErrors.body(error)),
                 Callback.from(this::succeed, this::abort));
     }
 
@@ -167,30 +167,16 @@ final class Exchange {
         return true;
     }
 
-    private static HttpError toHttpError(Throwable t) {
+    /** The service's own refusals and Jetty's body failures here; the library's exceptions by {@link SyncProtocol#errorStatus}. */
+    private static ErrorStatus toErrorStatus(Throwable t) {
         if (t instanceof HttpError e) {
-            return e;
-        }
-        if (t instanceof InvalidInputException e) {
-            // A cursor the store's history cannot serve is gone for good: 410, and the client resyncs.
-            return new HttpError(e.code().equals("cursor_expired") ? 410 : 400, e.code(), e.getMessage(), e.field());
-        }
-        if (t instanceof PolicyMismatchException e) {
-            // The service's merge policy is not the tenant's recorded one: a misconfigured server (logged
-            // as an ERROR like every 500), not the client's fault, and retrying cannot help.
-            return new HttpError(500, e.code(), "the service's merge policy \"" + e.requestedPolicyId()
-                    + "\" is not the policy \"" + e.recordedPolicyId() + "\" recorded for this tenant", null);
-        }
-        if (t instanceof StoreException e) {
-            return e.isRetryable()
-                    ? HttpError.unavailable("store_unavailable", "the database is unavailable, retry later")
-                    : new HttpError(500, "store_unavailable", "database failure", null);
+            return e.error;
         }
         if (t instanceof HttpException e) {
             // Jetty could not read the body (a bad chunk): the client's fault.
             int status = e.getCode() >= 400 && e.getCode() < 500 ? e.getCode() : 400;
-            return new HttpError(status, JsonErrors.codeOf(status), JsonErrors.messageOf(status, e.getReason()), null);
+            return ErrorStatus.of(status, JsonErrors.codeOf(status), JsonErrors.messageOf(status, e.getReason()), null);
         }
-        return new HttpError(500, "internal", "internal error", null);
+        return SyncProtocol.errorStatus(t);
     }
 }

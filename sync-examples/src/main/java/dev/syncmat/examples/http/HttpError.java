@@ -1,33 +1,30 @@
 package dev.syncmat.examples.http;
 
+import dev.syncmat.core.protocol.ErrorStatus;
+
 /**
- * A refusal that maps to an HTTP status and the JSON error form. Thrown and caught inside the
- * service only; carries no stack trace (it is an answer, not a failure).
+ * A refusal of the service itself (routing, authentication, its own bounds), carrying the
+ * {@link ErrorStatus} it is answered with. Thrown and caught inside the service only; carries no
+ * stack trace (it is an answer, not a failure). The library's exceptions are not wrapped in it:
+ * {@link dev.syncmat.core.protocol.SyncProtocol#errorStatus(Throwable)} maps them.
  */
 final class HttpError extends Exception {
     private static final long serialVersionUID = 1L;
 
-    final int status;
-    final String code;
-    final String field;
-    /** Seconds for {@code Retry-After}, or 0 for none. */
-    final int retryAfter;
+    final transient ErrorStatus error;
 
     HttpError(int status, String code, String message, String field) {
-        this(status, code, message, field, 0);
+        this(ErrorStatus.of(status, code, message, field));
     }
 
-    private HttpError(int status, String code, String message, String field, int retryAfter) {
-        super(message, null, false, false);
-        this.status = status;
-        this.code = code;
-        this.field = field;
-        this.retryAfter = retryAfter;
+    HttpError(ErrorStatus error) {
+        super(error.message(), null, false, false);
+        this.error = error;
     }
 
     /** A 503 that tells the client when to come back. */
     static HttpError unavailable(String code, String message) {
-        return new HttpError(503, code, message, null, 1);
+        return new HttpError(ErrorStatus.unavailable(code, message));
     }
 
     static HttpError notFound(String path) {
@@ -35,6 +32,6 @@ final class HttpError extends Exception {
     }
 
     static HttpError tooLarge(int maxBodyBytes) {
-        return new HttpError(413, "body_too_large", "request body is larger than " + maxBodyBytes + " bytes", "body");
+        return new HttpError(ErrorStatus.bodyTooLarge(maxBodyBytes));
     }
 }

@@ -1,5 +1,6 @@
 package dev.syncmat.examples.http;
 
+import dev.syncmat.core.protocol.ErrorStatus;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -48,8 +49,10 @@ final class JsonErrorHandler extends ErrorHandler {
             reason = null;
         }
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, JsonErrors.CONTENT_TYPE);
-        response.write(true, ByteBuffer.wrap(JsonErrors.body(JsonErrors.codeOf(status), JsonErrors.messageOf(status, reason),
-                null)), callback);
+        // The value's status only checks the range: the status line is already set.
+        int checked = status >= 400 && status <= 599 ? status : 500;
+        response.write(true, ByteBuffer.wrap(JsonErrors.body(ErrorStatus.of(checked, JsonErrors.codeOf(status),
+                JsonErrors.messageOf(status, reason), null))), callback);
         return true;
     }
 }

@@ -1,12 +1,15 @@
 package dev.syncmat.examples.http;
 
-import dev.syncmat.core.json.SyncJson;
+import dev.syncmat.core.protocol.ErrorStatus;
+import dev.syncmat.core.protocol.SyncProtocol;
 
 import java.nio.charset.StandardCharsets;
 
 /**
- * The JSON error form {@code {"error":{"code":..,"message":..,"field":..}}}, shared by the
- * service's own answers and the errors Jetty raises before a request reaches the service.
+ * The JSON error form {@code {"error":{"code":..,"message":..,"field":..}}}, as
+ * {@link SyncProtocol#errorBody(ErrorStatus)} writes it, shared by the service's own answers and
+ * the errors Jetty raises before a request reaches the service; and the codes of the statuses
+ * Jetty answers with by itself.
  */
 final class JsonErrors {
     static final String CONTENT_TYPE = "application/json; charset=utf-8";
@@ -14,19 +17,9 @@ final class JsonErrors {
     private JsonErrors() {
     }
 
-    /** The body of an error; {@code field} may be null. */
-    static byte[] body(String code, String message, String field) {
-        return SyncJson.write(g -> {
-            g.writeStartObject();
-            g.writeObjectFieldStart("error");
-            g.writeStringField("code", code);
-            g.writeStringField("message", message);
-            if (field != null) {
-                g.writeStringField("field", field);
-            }
-            g.writeEndObject();
-            g.writeEndObject();
-        }).getBytes(StandardCharsets.UTF_8);
+    /** The body of {@code error}, in UTF-8. */
+    static byte[] body(ErrorStatus error) {
+        return SyncProtocol.errorBody(error).getBytes(StandardCharsets.UTF_8);
     }
 
     /** The error code of a status Jetty answers with by itself. */

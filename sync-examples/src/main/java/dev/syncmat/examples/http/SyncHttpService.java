@@ -47,7 +47,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Jetty's limits, 503 with {@code Retry-After} when the service is at a bound ({@code overloaded},
  * {@code tenant_busy}) or the database fails in a retryable way ({@code store_unavailable}), 500
  * otherwise. Nothing is stored on any error. An answer already under way when a failure strikes
- * (a streamed history) is cut instead, which the client sees as a closed connection.
+ * (a streamed history) is cut instead, which the client sees as a closed connection. The library's
+ * exceptions are mapped by {@link SyncProtocol#errorStatus(Throwable)}; {@code docs/openapi.yaml}
+ * is the written contract of all of this, checked against the running service by its tests.
  *
  * <p>Bounds, all in {@link ServiceOptions}: connections idle longer than the idle timeout are
  * closed, and no thread waits for a slow client (Jetty parses headers on its selector, bodies are

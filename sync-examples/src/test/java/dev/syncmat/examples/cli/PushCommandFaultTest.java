@@ -66,8 +66,9 @@ class PushCommandFaultTest {
         List<String> lines = new ArrayList<>();
         ops.forEach(op -> lines.add(json.writeOpLine(TENANT, op)));
         Files.write(input, lines, StandardCharsets.UTF_8);
+        // --quiet: stderr must hold exactly the error line, however long the re-run takes (progress would come after 1 s).
         String[] command = {"push", "--db", cliUrl, "--user", db.user(), "--password", db.password(), "--tenant", TENANT,
-                "--input", input.toString(), "--batch", Integer.toString(BATCH)};
+                "--input", input.toString(), "--batch", Integer.toString(BATCH), "--quiet"};
 
         ExecutorService pool = Executors.newSingleThreadExecutor();
         CliRunner.Result killed;
