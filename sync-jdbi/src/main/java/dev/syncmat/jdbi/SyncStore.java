@@ -199,7 +199,7 @@ public final class SyncStore {
     public PushResult importObjects(String tenantId, List<ImportedObject> objects) {
         List<Op> ops = Checks.importBatch(options(), tenantId, objects);
         return context.inTransaction("importing objects for tenant \"" + tenantId + "\"", null,
-                (h, sql) -> PushWork.push(h, sql, engine(), options(), tenantId, ops, now()));
+                (h, sql) -> PushWork.push(h, sql, engine(), options(), tenantId, ops, now(), new PushTally()));
     }
 
     /**
