@@ -71,6 +71,14 @@ abstract class Dialect {
     }
 
     /**
+     * Called once per push transaction, when the tenant's head moved: after every request of it (a
+     * whole group under group commit) is written and the counter row updated, before the commit.
+     * Does nothing by default; the place for work that must happen once per commit of a tenant.
+     */
+    void afterPush(Handle h, Sql sql, String tenant) {
+    }
+
+    /**
      * Whether a push writes its journal rows optimistically behind a savepoint and looks op ids up
      * only when the unique index objects; otherwise it looks the batch's op ids up first.
      */

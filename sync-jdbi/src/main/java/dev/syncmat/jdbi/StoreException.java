@@ -41,6 +41,16 @@ public class StoreException extends SyncException {
         this.lockTimeout = lockTimeout;
     }
 
+    /**
+     * A push that waited in the store's group-commit queue for its tenant longer than the lock-wait
+     * timeout (the pushes before it held the tenant that long): retryable, a lock timeout.
+     */
+    static StoreException queueTimeout(String doing, long waitedMillis, long limitMillis) {
+        return new StoreException("gave up while " + doing + ": waited " + waitedMillis
+                + " ms for the tenant's lock behind other pushes of it (lock-wait timeout " + limitMillis + " ms)",
+                null, true, false, true, null);
+    }
+
     /** Whether making the same call again may succeed. */
     public boolean isRetryable() {
         return retryable;

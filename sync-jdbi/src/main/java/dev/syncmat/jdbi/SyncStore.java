@@ -51,9 +51,11 @@ public final class SyncStore {
     private static final Logger LOG = LoggerFactory.getLogger(SyncStore.class);
 
     private final StoreContext context;
+    private final GroupCommit groups;
 
     SyncStore(Jdbi jdbi, StoreOptions options) {
         this.context = new StoreContext(jdbi, options);
+        this.groups = new GroupCommit(context);
     }
 
     /** A store with default options. */
@@ -109,6 +111,12 @@ public final class SyncStore {
      * Pushes a batch of ops for one tenant in one transaction: every op is journaled and merged, or
      * (on any error) nothing is written. Re-sent ops are {@code duplicate}s.
      *
+     * <p>Concurrent calls for the same tenant are grouped ({@link SyncStoreBuilder#groupCommit}):
+     * while one runs, the others queue, and the next transaction runs several of them one after the
+     * other and commits once. Each call's results are exactly those of pushing it alone after the
+     * calls that ran before it; a refused call fails alone; a database failure fails every call of
+     * its transaction.
+     *
      * @throws InvalidInputException on a bad tenant id, an op over the limits, too many ops, or an
      *                               op id reused with other content (nothing written)
      * @throws PolicyMismatchException when the tenant's state was merged with another policy than
@@ -121,10 +129,21 @@ public final class SyncStore {
     public PushResult push(String tenantId, List<Op> ops) {
         Checks.push(options(), tenantId, ops);
         long start = System.nanoTime();
-        PushResult result = context.inTransaction(pushing(tenantId), null,
-                (h, sql) -> PushWork.push(h, sql, engine(), options(), tenantId, ops, now()));
+        PushResult result = options().maxGroupRequests() > 1
+                ? groups.push(tenantId, ops)
+                : context.inTransaction(pushing(tenantId), null,
+                        (h, sql) -> PushWork.push(h, sql, engine(), options(), tenantId, ops, now()));
         logIfSlow(tenantId, ops.size(), start);
         return result;
+    }
+
+    /**
+     * Tells {@code listener} of every group-commit transaction of this store (the group's size is
+     * its member count), on the thread that ran it, before its members' callers return. For
+     * metrics and tests; package-private.
+     */
+    void groupListener(GroupCommit.Listener listener) {
+        groups.listener(listener);
     }
 
     private void logIfSlow(String tenantId, int ops, long startNanos) {
@@ -151,7 +170,7 @@ public final class SyncStore {
         return result;
     }
 
-    private static String pushing(String tenantId) {
+    static String pushing(String tenantId) {
         return "pushing ops for tenant \"" + tenantId + "\"";
     }
 
