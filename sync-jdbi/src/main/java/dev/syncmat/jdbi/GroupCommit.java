@@ -67,6 +67,17 @@ final class GroupCommit {
         this.listener = value;
     }
 
+    /** How many pushes of the tenant wait in the queue or run in the group under way. */
+    int queued(String tenant) {
+        Queue q = queues.get(tenant);
+        if (q == null) {
+            return 0;
+        }
+        synchronized (q) {
+            return q.pending.size() + q.inGroup;
+        }
+    }
+
     /** One push waiting for, or in, a group. */
     private static final class Request {
         final List<Op> ops;
@@ -123,6 +134,8 @@ final class GroupCommit {
         final ArrayDeque<Request> pending = new ArrayDeque<>();
         boolean running;
         boolean retired;
+        /** Members of the group under way. */
+        int inGroup;
     }
 
     /** Pushes {@code ops} (already checked) in a group of the tenant's concurrent pushes. */
@@ -167,6 +180,7 @@ final class GroupCommit {
                     break;
                 }
             }
+            q.inGroup = group.size();
         }
         try {
             for (Request r : expired) {
@@ -186,6 +200,7 @@ final class GroupCommit {
             throw e;
         } finally {
             synchronized (q) {
+                q.inGroup = 0;
                 Request next = q.pending.peekFirst();
                 if (next != null) {
                     next.handLead();

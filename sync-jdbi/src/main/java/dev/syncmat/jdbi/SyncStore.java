@@ -146,6 +146,11 @@ public final class SyncStore {
         groups.listener(listener);
     }
 
+    /** How many pushes of the tenant wait for a group or run in the one under way; package-private, for tests. */
+    int queuedPushes(String tenantId) {
+        return groups.queued(tenantId);
+    }
+
     private void logIfSlow(String tenantId, int ops, long startNanos) {
         long millis = (System.nanoTime() - startNanos) / 1_000_000;
         if (millis >= options().slowPushThreshold().toMillis()) {
