@@ -165,12 +165,21 @@ public final class HotTenantBench {
             return false;
         };
         progress("warming up with " + WARMUP_OPS + " ops");
-        concurrent(BenchWorkload.generate(44, WARMUP_OPS, prefix + "warm-"), pusher);
+        concurrent(prefixed(BenchWorkload.generate(44, WARMUP_OPS, "warm-"), prefix + "warm-"), pusher);
         progress("http hot tenant: " + CLIENTS + " clients push " + ops + " ops in " + SMALL_BATCH + "-op batches");
-        Measured m = concurrent(BenchWorkload.generate(45, ops, prefix + "obj-"), pusher);
+        Measured m = concurrent(prefixed(BenchWorkload.generate(45, ops, "obj-"), prefix), pusher);
         progress(String.format(Locale.ROOT, "http hot tenant: %.0f ops/s, push p50 %.3f ms, p99 %.3f ms, %d retries",
                 m.opsPerSec, m.p50Ms, m.p99Ms, m.retries));
         return new HttpResult(m.opsPerSec, ops / SMALL_BATCH, m.p50Ms, m.p99Ms, m.retries);
+    }
+
+    /** The ops with {@code prefix} before every op and object id, so that runs on one tenant do not collide. */
+    private static List<Op> prefixed(List<Op> ops, String prefix) {
+        List<Op> renamed = new ArrayList<>(ops.size());
+        for (Op op : ops) {
+            renamed.add(op.toBuilder().opId(prefix + op.opId()).objectId(prefix + op.objectId()).build());
+        }
+        return renamed;
     }
 
     private record Measured(double opsPerSec, double p50Ms, double p99Ms, long retries) {
