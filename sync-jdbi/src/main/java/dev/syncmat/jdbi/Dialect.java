@@ -125,6 +125,15 @@ abstract class Dialect {
                 || "57014".equals(sqlState) && message != null && message.contains("while locking tuple");
     }
 
+    /**
+     * The SQLSTATE this database reports when a lock wait gives up, which the store also gives a
+     * push that gave up waiting in its tenant's group-commit queue, so that a lock timeout looks
+     * the same wherever the push waited.
+     */
+    String lockTimeoutSqlState() {
+        return "55P03";
+    }
+
     /** Whether {@code e} is the journal's unique index refusing an op id already journaled. */
     boolean isOpIdCollision(SQLException e) {
         return "23505".equals(e.getSQLState()) && String.valueOf(e.getMessage()).contains("sync_journal_op_uk");

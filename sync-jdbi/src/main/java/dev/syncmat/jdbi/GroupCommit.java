@@ -188,7 +188,7 @@ final class GroupCommit {
                 LOG.warn("gave up after {} ms waiting behind other pushes of tenant \"{}\" (lock-wait timeout {} ms)",
                         waited, tenant, options.lockWaitTimeout().toMillis());
                 r.complete(null, StoreException.queueTimeout(SyncStore.pushing(tenant), waited,
-                        options.lockWaitTimeout().toMillis()));
+                        options.lockWaitTimeout().toMillis(), context.dialect()));
             }
             if (!group.isEmpty()) {
                 run(tenant, group);
