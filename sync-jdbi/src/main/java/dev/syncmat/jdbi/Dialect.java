@@ -71,6 +71,14 @@ abstract class Dialect {
     }
 
     /**
+     * Called once per push transaction, when the tenant's head moved: after every request of it (a
+     * whole group under group commit) is written and the counter row updated, before the commit.
+     * Does nothing by default; the place for work that must happen once per commit of a tenant.
+     */
+    void afterPush(Handle h, Sql sql, String tenant) {
+    }
+
+    /**
      * Whether a push writes its journal rows optimistically behind a savepoint and looks op ids up
      * only when the unique index objects; otherwise it looks the batch's op ids up first.
      */
@@ -115,6 +123,15 @@ abstract class Dialect {
     boolean isLockTimeout(String sqlState, String message) {
         return "55P03".equals(sqlState)
                 || "57014".equals(sqlState) && message != null && message.contains("while locking tuple");
+    }
+
+    /**
+     * The SQLSTATE this database reports when a lock wait gives up, which the store also gives a
+     * push that gave up waiting in its tenant's group-commit queue, so that a lock timeout looks
+     * the same wherever the push waited.
+     */
+    String lockTimeoutSqlState() {
+        return "55P03";
     }
 
     /** Whether {@code e} is the journal's unique index refusing an op id already journaled. */

@@ -96,6 +96,11 @@ final class H2Dialect extends Dialect {
     }
 
     @Override
+    String lockTimeoutSqlState() {
+        return "HYT00";
+    }
+
+    @Override
     boolean isLockTimeout(String sqlState, String message) {
         return "HYT00".equals(sqlState);
     }

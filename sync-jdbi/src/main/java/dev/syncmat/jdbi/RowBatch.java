@@ -74,6 +74,11 @@ final class RowBatch {
         return rows.size();
     }
 
+    /** Forgets the rows queued after the first {@code size}. */
+    void truncate(int size) {
+        rows.subList(size, rows.size()).clear();
+    }
+
     /** Writes the queued rows (nothing when there are none), as the dialect writes batches, and forgets them. */
     void execute(Handle h, Sql sql, String tenant) {
         if (rows.isEmpty()) {

@@ -73,8 +73,8 @@ final class StoreContext {
         return s != null ? s.dialect().kind() : withHandle("detecting the database", (h, found) -> found.dialect().kind());
     }
 
-    /** The dialect, if known yet. */
-    private Dialect dialect() {
+    /** The dialect, if known yet (else the one that classifies a failure to connect). */
+    Dialect dialect() {
         Sql s = sql;
         return s == null ? Dialect.generic() : s.dialect();
     }

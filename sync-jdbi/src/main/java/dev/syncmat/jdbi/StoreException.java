@@ -41,6 +41,18 @@ public class StoreException extends SyncException {
         this.lockTimeout = lockTimeout;
     }
 
+    /**
+     * A push that waited in the store's group-commit queue for its tenant longer than the lock-wait
+     * timeout (the pushes before it held the tenant that long): retryable, a lock timeout, with the
+     * SQLSTATE the dialect's database gives a lock wait that gave up.
+     */
+    static StoreException queueTimeout(String doing, long waitedMillis, long limitMillis, Dialect dialect) {
+        String state = dialect.lockTimeoutSqlState();
+        return new StoreException("database failure while " + doing + " (SQLSTATE " + state + "): gave up waiting for the "
+                + "tenant's lock; waited " + waitedMillis + " ms behind other pushes of the tenant (lock-wait timeout "
+                + limitMillis + " ms)", state, true, false, true, null);
+    }
+
     /** Whether making the same call again may succeed. */
     @Override
     public boolean isRetryable() {

@@ -31,15 +31,31 @@ import java.time.Duration;
  * @param warnHeads        an object with more heads than this after a push is logged at WARN
  * @param maxHeads         most heads an object keeps: the push that would leave more writes a
  *                         resolution op of the store's own that supersedes them all
+ * @param maxGroupRequests most concurrent pushes of one tenant that group commit runs in one
+ *                         transaction (1: no group commit, every push has a transaction of its own)
+ * @param maxGroupOps      most ops in one group-commit transaction (a push with more runs alone)
  */
 public record StoreOptions(Limits limits, Clock clock, MergeEngine engine, String schema, SqlDialect dialect,
                            int defaultPullLimit, int maxPullLimit, int maxPushOps, int maxScopeEntries,
                            Duration lockWaitTimeout, Duration statementTimeout, long maxPageBytes,
-                           Duration slowPushThreshold, int aliasThreshold, int warnHeads, int maxHeads) {
+                           Duration slowPushThreshold, int aliasThreshold, int warnHeads, int maxHeads,
+                           int maxGroupRequests, int maxGroupOps) {
+    /** The default bound on the pushes in one group-commit transaction. */
+    public static final int DEFAULT_MAX_GROUP_REQUESTS = 64;
     /** The default bound on an object's heads. */
     public static final int DEFAULT_MAX_HEADS = 1000;
     /** The default head count past which a push warns. */
     public static final int DEFAULT_WARN_HEADS = 25;
+
+    /** Options with the default group-commit bounds (64 pushes, {@code maxPushOps} ops). */
+    public StoreOptions(Limits limits, Clock clock, MergeEngine engine, String schema, SqlDialect dialect,
+                        int defaultPullLimit, int maxPullLimit, int maxPushOps, int maxScopeEntries,
+                        Duration lockWaitTimeout, Duration statementTimeout, long maxPageBytes,
+                        Duration slowPushThreshold, int aliasThreshold, int warnHeads, int maxHeads) {
+        this(limits, clock, engine, schema, dialect, defaultPullLimit, maxPullLimit, maxPushOps, maxScopeEntries,
+                lockWaitTimeout, statementTimeout, maxPageBytes, slowPushThreshold, aliasThreshold, warnHeads, maxHeads,
+                DEFAULT_MAX_GROUP_REQUESTS, maxPushOps);
+    }
 
     /** Options with the default alias threshold, as before aliases existed, and the default heads bounds. */
     public StoreOptions(Limits limits, Clock clock, MergeEngine engine, String schema, SqlDialect dialect,

@@ -54,6 +54,7 @@ public final class SyncStore {
     private static final Logger LOG = LoggerFactory.getLogger(SyncStore.class);
 
     private final StoreContext context;
+    private final GroupCommit groups;
 
     SyncStore(Jdbi jdbi, StoreOptions options) {
         this(jdbi, options, StoreMetrics.NONE);
@@ -61,6 +62,7 @@ public final class SyncStore {
 
     SyncStore(Jdbi jdbi, StoreOptions options, StoreMetrics metrics) {
         this.context = new StoreContext(jdbi, options, metrics);
+        this.groups = new GroupCommit(context);
     }
 
     /** A store with default options. */
@@ -124,6 +126,12 @@ public final class SyncStore {
      * Pushes a batch of ops for one tenant in one transaction: every op is journaled and merged, or
      * (on any error) nothing is written. Re-sent ops are {@code duplicate}s.
      *
+     * <p>Concurrent calls for the same tenant are grouped ({@link SyncStoreBuilder#groupCommit}):
+     * while one runs, the others queue, and the next transaction runs several of them one after the
+     * other and commits once. Each call's results are exactly those of pushing it alone after the
+     * calls that ran before it; a refused call fails alone; a database failure fails every call of
+     * its transaction.
+     *
      * @throws InvalidInputException on a bad tenant id, an op over the limits, too many ops, or an
      *                               op id reused with other content (nothing written)
      * @throws PolicyMismatchException when the tenant's state was merged with another policy than
@@ -134,8 +142,15 @@ public final class SyncStore {
      *                               or the tenant's lock was not free within the lock-wait timeout
      */
     public PushResult push(String tenantId, List<Op> ops) {
-        return checkedAndMetered(tenantId, ops, tally -> context.inTransaction(pushing(tenantId), null,
-                (h, sql) -> PushWork.push(h, sql, engine(), options(), tenantId, ops, now(), tally)));
+        return checkedAndMetered(tenantId, ops, tally -> {
+            if (options().maxGroupRequests() > 1) {
+                return groups.push(tenantId, ops, tally);
+            }
+            PushResult result = context.inTransaction(pushing(tenantId), null,
+                    (h, sql) -> PushWork.push(h, sql, engine(), options(), tenantId, ops, now(), tally));
+            context.metrics().recordGroupSize(1);
+            return result;
+        });
     }
 
     /**
@@ -154,10 +169,22 @@ public final class SyncStore {
             throw e;
         }
         context.metrics().pushed(result, tally, System.nanoTime() - start);
-        // One push request per transaction today, so every group is of one.
-        context.metrics().recordGroupSize(1);
         logIfSlow(tenantId, ops.size(), start);
         return result;
+    }
+
+    /**
+     * Tells {@code listener} of every group-commit transaction of this store (the group's size is
+     * its member count), on the thread that ran it, before its members' callers return. For
+     * metrics and tests; package-private.
+     */
+    void groupListener(GroupCommit.Listener listener) {
+        groups.listener(listener);
+    }
+
+    /** How many pushes of the tenant wait for a group or run in the one under way; package-private, for tests. */
+    int queuedPushes(String tenantId) {
+        return groups.queued(tenantId);
     }
 
     private void logIfSlow(String tenantId, int ops, long startNanos) {
@@ -176,8 +203,12 @@ public final class SyncStore {
      * stays usable); on a {@link StoreException} the caller must roll back.
      */
     public PushResult push(Handle handle, String tenantId, List<Op> ops) {
-        return checkedAndMetered(tenantId, ops, tally -> context.onCallerHandle(handle, pushing(tenantId),
-                (h, sql) -> PushWork.push(h, sql, engine(), options(), tenantId, ops, now(), tally)));
+        return checkedAndMetered(tenantId, ops, tally -> {
+            PushResult result = context.onCallerHandle(handle, pushing(tenantId),
+                    (h, sql) -> PushWork.push(h, sql, engine(), options(), tenantId, ops, now(), tally));
+            context.metrics().recordGroupSize(1);
+            return result;
+        });
     }
 
     /**
@@ -228,7 +259,7 @@ public final class SyncStore {
         return new ImportWork(this, tenantId, file, batchSize).run();
     }
 
-    private static String pushing(String tenantId) {
+    static String pushing(String tenantId) {
         return "pushing ops for tenant \"" + tenantId + "\"";
     }
 

@@ -32,6 +32,8 @@ public final class SyncStoreBuilder {
     private int warnHeads = StoreOptions.DEFAULT_WARN_HEADS;
     private int maxHeads = StoreOptions.DEFAULT_MAX_HEADS;
     private Supplier<StoreMetrics> metrics = () -> StoreMetrics.NONE;
+    private int maxGroupRequests = StoreOptions.DEFAULT_MAX_GROUP_REQUESTS;
+    private Integer maxGroupOps;
 
     SyncStoreBuilder(Jdbi jdbi) {
         this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
@@ -206,6 +208,28 @@ public final class SyncStoreBuilder {
         return this;
     }
 
+    /**
+     * Bounds of group commit: concurrent {@link SyncStore#push(String, java.util.List)} calls of one
+     * tenant in this store wait in a queue while a push of the tenant is under way, and the next one
+     * to run takes up to {@code maxRequests} of them, with up to {@code maxOps} ops in all (the first
+     * is always taken, however many ops it has), into one transaction that commits once. Each keeps
+     * its own result (docs/architecture.md, "Group commit"). Defaults 64 and {@link #maxPushOps}
+     * (1,000), so that a group holds the tenant's lock about as long as the largest push; {@code
+     * maxRequests} 1 turns group commit off (every push has its own transaction, as before). Pushes
+     * on the caller's handle never join a group.
+     */
+    public SyncStoreBuilder groupCommit(int maxRequests, int maxOps) {
+        if (maxRequests < 1) {
+            throw new IllegalArgumentException("groupCommit maxRequests must be >= 1, but was " + maxRequests);
+        }
+        if (maxOps < 1) {
+            throw new IllegalArgumentException("groupCommit maxOps must be >= 1, but was " + maxOps);
+        }
+        this.maxGroupRequests = maxRequests;
+        this.maxGroupOps = maxOps;
+        return this;
+    }
+
     private static Duration positive(String name, Duration value) {
         Objects.requireNonNull(value, name);
         if (value.toMillis() < 1) {
@@ -229,6 +253,7 @@ public final class SyncStoreBuilder {
         }
         return new SyncStore(jdbi, new StoreOptions(limits, clock, MergeEngine.of(policy), schema, dialect,
                 defaultPullLimit, maxPullLimit, maxPushOps, maxScopeEntries, lockWaitTimeout, statementTimeout, maxPageBytes,
-                slowPushThreshold, aliasThreshold, warnHeads, maxHeads), metrics.get());
+                slowPushThreshold, aliasThreshold, warnHeads, maxHeads, maxGroupRequests,
+                maxGroupOps == null ? maxPushOps : maxGroupOps), metrics.get());
     }
 }

@@ -85,21 +85,39 @@ final class Writes {
      * type or tags the new state lacks, the exits are recorded for scoped pulls.
      */
     void object(ObjectState state, ContextAliases aliases, Rows.StoredObject stored, long changeSeq, boolean rewriteTags) {
+        MaterializedObject before = stored == null ? null : stored.view();
+        if (before != null) {
+            scopeExits(state.objectId(), before.objectType(), before.tags(), state, changeSeq);
+        }
+        objectRow(state, aliases, stored, changeSeq, rewriteTags);
+    }
+
+    /**
+     * Queues the scope exits of an object whose winner had {@code typeBefore} and {@code tagsBefore}
+     * as clients could see it, and now is {@code state}'s, at change {@code changeSeq}.
+     */
+    void scopeExits(String objectId, String typeBefore, List<String> tagsBefore, ObjectState state, long changeSeq) {
+        var w = state.winner();
+        if (!typeBefore.equals(w.objectType())) {
+            scopeExits.add("type", typeBefore, changeSeq, objectId);
+        }
+        for (String tag : tagsBefore) {
+            if (!w.tags().contains(tag)) {
+                scopeExits.add("tag", tag, changeSeq, objectId);
+            }
+        }
+    }
+
+    /**
+     * Queues the row of {@code state} as {@link #object} does, without recording scope exits (the
+     * caller has recorded them with {@link #scopeExits} for every state clients could have seen).
+     */
+    void objectRow(ObjectState state, ContextAliases aliases, Rows.StoredObject stored, long changeSeq, boolean rewriteTags) {
         var w = state.winner();
         MaterializedObject before = stored == null ? null : stored.view();
         // A push copies the stored text of heads it keeps; a rebuild writes every head anew.
         Map<String, String> storedHeads = stored == null || rewriteTags ? Map.of() : stored.storedHeads();
         rewriteTags |= stored != null && !stored.readable();
-        if (before != null) {
-            if (!before.objectType().equals(w.objectType())) {
-                scopeExits.add("type", before.objectType(), changeSeq, state.objectId());
-            }
-            for (String tag : before.tags()) {
-                if (!w.tags().contains(tag)) {
-                    scopeExits.add("tag", tag, changeSeq, state.objectId());
-                }
-            }
-        }
         (stored == null ? objectInserts : objectUpdates).add(state.objectId(), w.objectType(),
                 w.payload() == null ? null : w.payload().json(), w.isDelete(), w.clock().toJson(), aliases.compress(state.context()).toJson(),
                 w.opId(), StoredForms.timestamp(w.timestamp()), StoredForms.tagsJson(w.tags()), state.headCount(),
@@ -117,6 +135,24 @@ final class Writes {
         }
     }
 
+    /** How many rows are queued in each batch: a point {@link #reset} can take the queues back to. */
+    int[] mark() {
+        List<RowBatch> all = all();
+        int[] sizes = new int[all.size()];
+        for (int i = 0; i < sizes.length; i++) {
+            sizes[i] = all.get(i).size();
+        }
+        return sizes;
+    }
+
+    /** Forgets the rows queued since {@code mark} was taken (nothing was sent since). */
+    void reset(int[] mark) {
+        List<RowBatch> all = all();
+        for (int i = 0; i < mark.length; i++) {
+            all.get(i).truncate(mark[i]);
+        }
+    }
+
     /** Queues the removal of an object's conflict records. */
     void deleteConflicts(String objectId) {
         conflictDeletes.add(objectId);
@@ -131,9 +167,14 @@ final class Writes {
 
     /** Sends everything queued: the journal rows first (a push relies on it), deletes before inserts. */
     void flush() {
-        for (RowBatch b : List.of(journal, aliases, conflictDeletes, tagDeletes, objectDeletes, conflicts, objectUpdates, objectInserts,
-                tagInserts, tagTouches, scopeExits)) {
+        for (RowBatch b : all()) {
             b.execute(h, sql, tenant);
         }
+    }
+
+    // Every batch, in the order flush sends them.
+    private List<RowBatch> all() {
+        return List.of(journal, aliases, conflictDeletes, tagDeletes, objectDeletes, conflicts, objectUpdates, objectInserts,
+                tagInserts, tagTouches, scopeExits);
     }
 }

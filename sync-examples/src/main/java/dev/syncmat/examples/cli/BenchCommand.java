@@ -2,12 +2,16 @@ package dev.syncmat.examples.cli;
 
 import dev.syncmat.examples.bench.DbBench;
 import dev.syncmat.examples.bench.HeadsBench;
+import dev.syncmat.examples.bench.HotTenantBench;
+import dev.syncmat.jdbi.SyncStore;
+import dev.syncmat.jdbi.SyncStoreBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.net.URI;
 import java.util.concurrent.Callable;
 
 /**
@@ -38,8 +42,32 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--pushes", paramLabel = "N", description = "With --heads: pushes measured of each kind (default 500).")
     int pushes = 500;
 
+    @Option(names = "--no-group-commit",
+            description = "Build the store with group commit off (every push its own transaction), to compare.")
+    boolean noGroupCommit;
+
+    @Option(names = "--http", paramLabel = "PUSH_URL",
+            description = "Instead: " + HotTenantBench.CLIENTS + " clients push 5-op batches to one tenant of a running "
+                    + "example service at PUSH_URL (e.g. http://127.0.0.1:8080/api/sync/v2/push), with --token.")
+    URI http;
+
+    @Option(names = "--token", paramLabel = "TOKEN", description = "With --http: a bearer token of the tenant.")
+    String token;
+
+    @Option(names = "--hot-ops", paramLabel = "N",
+            description = "Ops each side of the hot-tenant measurement pushes (default 25,000; 10,000 with --quick).")
+    Integer hotOps;
+
     @Override
     public Integer call() throws Exception {
+        int hot = hotOps != null ? hotOps : quick ? 10_000 : 25_000;
+        if (http != null) {
+            if (token == null) {
+                throw new UsageException("--http needs --token");
+            }
+            spec.commandLine().getOut().println(new HotTenantBench(hot, spec.commandLine().getErr()).runHttp(http, token).toJson());
+            return 0;
+        }
         if (heads != null && (heads < 2 || pushes < 1)) {
             throw new UsageException(heads < 2 ? "--heads must be at least 2" : "--pushes must be at least 1");
         }
@@ -48,15 +76,30 @@ final class BenchCommand implements Callable<Integer> {
             // The store writes in JDBC batches; this driver option turns them into multi-row inserts.
             db.url += (db.url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
         }
-        try (DbOptions.Opened opened = db.open(2)) {
+        // One connection per hot-tenant client (pushes without group commit each hold one), and one spare.
+        try (DbOptions.Opened opened = db.open(HotTenantBench.CLIENTS + 1)) {
+            SyncStore store = opened.store();
+            if (noGroupCommit) {
+                SyncStoreBuilder builder = SyncStore.builder(opened.jdbi()).groupCommit(1, 1);
+                if (db.schema != null) {
+                    builder.schema(db.schema);
+                }
+                if (db.policy != null) {
+                    builder.mergePolicy(PolicyOption.parse(db.policy));
+                }
+                store = builder.build();
+            }
             if (heads != null) {
-                HeadsBench.Result result = new HeadsBench(opened.dataSource(), opened.store(), heads, pushes,
+                HeadsBench.Result result = new HeadsBench(opened.dataSource(), store, heads, pushes,
                         spec.commandLine().getErr()).run();
                 spec.commandLine().getOut().println(result.toJson());
                 return 0;
             }
-            DbBench.Result result = new DbBench(opened.dataSource(), opened.store(), s, spec.commandLine().getErr()).run();
-            spec.commandLine().getOut().println(result.toJson());
+            DbBench.Result result = new DbBench(opened.dataSource(), store, s, spec.commandLine().getErr()).run();
+            HotTenantBench.Result hotResult = new HotTenantBench(hot, spec.commandLine().getErr()).run(store, opened.dataSource());
+            // The hot-tenant fields go at the end of the same line.
+            String json = result.toJson();
+            spec.commandLine().getOut().println(json.substring(0, json.length() - 1) + hotResult.jsonFields() + "}");
         }
         return 0;
     }
