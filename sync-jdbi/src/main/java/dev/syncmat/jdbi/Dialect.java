@@ -95,6 +95,16 @@ abstract class Dialect {
         return false;
     }
 
+    /**
+     * Tells live pulls, once the push transaction open on {@code h} commits, that the tenant has
+     * changes: the push's half of the {@link #changeFeed change feed}. Called at the end of every
+     * push that changed an object; a rolled-back push tells nobody.
+     */
+    abstract void announce(Handle h, Sql sql, String tenant);
+
+    /** The change feed of a store on this database, for its live pulls; {@code h} is connected to it. */
+    abstract ChangeFeed changeFeed(org.jdbi.v3.core.Jdbi jdbi, Handle h, Sql sql);
+
     /** Whether the failure may go away if the same call is made again. */
     boolean isRetryable(String sqlState) {
         return sqlState != null && (sqlState.startsWith("08") || sqlState.startsWith("40") || sqlState.startsWith("53")

@@ -38,6 +38,11 @@ final class Sql {
         return dialect;
     }
 
+    /** What {@code <s>} stands for: the schema and a dot, or nothing for the connection's own. */
+    String schemaPrefix() {
+        return schemaPrefix;
+    }
+
     /** The text of statement {@code name}, schema prefix applied. */
     String text(String name) {
         return cache.computeIfAbsent(name, this::load);

@@ -29,6 +29,9 @@ public final class SyncStoreBuilder {
     private int aliasThreshold = dev.syncmat.core.clock.ContextAliases.DEFAULT_THRESHOLD;
     private int warnHeads = StoreOptions.DEFAULT_WARN_HEADS;
     private int maxHeads = StoreOptions.DEFAULT_MAX_HEADS;
+    private Duration maxPullWait = StoreOptions.DEFAULT_MAX_PULL_WAIT;
+    private int maxLiveWaiters = StoreOptions.DEFAULT_MAX_LIVE_WAITERS;
+    private Duration livePollInterval = StoreOptions.DEFAULT_LIVE_POLL_INTERVAL;
 
     SyncStoreBuilder(Jdbi jdbi) {
         this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
@@ -189,6 +192,39 @@ public final class SyncStoreBuilder {
         return this;
     }
 
+    /**
+     * The cap on a live pull's {@code waitMs} (docs/protocol.md, "Live pulls"): a pull that asks to
+     * wait longer waits this long; default 30 s. Keep it below the idle timeout of whatever sits
+     * between the client and the store (the example service ignores its idle timeout while a pull waits).
+     */
+    public SyncStoreBuilder maxPullWait(Duration value) {
+        this.maxPullWait = positive("maxPullWait", value);
+        return this;
+    }
+
+    /**
+     * Most live pulls waiting at once in this store, those reading their first page included;
+     * default 10,000. One more fails at once with a retryable {@link TooManyWaitersException}
+     * (nothing waits, nothing is read).
+     */
+    public SyncStoreBuilder maxLiveWaiters(int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException("maxLiveWaiters must be >= 1, but was " + value);
+        }
+        this.maxLiveWaiters = value;
+        return this;
+    }
+
+    /**
+     * While the store cannot hear of commits (on PostgreSQL: its {@code LISTEN} connection is lost
+     * and not yet back, or not yet open), every waiting pull is run again this often, so that it
+     * still sees a change before its deadline; default 1 s.
+     */
+    public SyncStoreBuilder livePollInterval(Duration value) {
+        this.livePollInterval = positive("livePollInterval", value);
+        return this;
+    }
+
     private static Duration positive(String name, Duration value) {
         Objects.requireNonNull(value, name);
         if (value.toMillis() < 1) {
@@ -212,6 +248,6 @@ public final class SyncStoreBuilder {
         }
         return new SyncStore(jdbi, new StoreOptions(limits, clock, MergeEngine.of(policy), schema, dialect,
                 defaultPullLimit, maxPullLimit, maxPushOps, maxScopeEntries, lockWaitTimeout, statementTimeout, maxPageBytes,
-                slowPushThreshold, aliasThreshold, warnHeads, maxHeads));
+                slowPushThreshold, aliasThreshold, warnHeads, maxHeads, maxPullWait, maxLiveWaiters, livePollInterval));
     }
 }
