@@ -3,6 +3,7 @@ package dev.syncmat.examples.http;
 import dev.syncmat.core.InvalidInputException;
 import dev.syncmat.jdbi.PolicyMismatchException;
 import dev.syncmat.jdbi.StoreException;
+import dev.syncmat.jdbi.TooManyWaitersException;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
@@ -15,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -180,6 +182,13 @@ final class Exchange {
             // as an ERROR like every 500), not the client's fault, and retrying cannot help.
             return new HttpError(500, e.code(), "the service's merge policy \"" + e.requestedPolicyId()
                     + "\" is not the policy \"" + e.recordedPolicyId() + "\" recorded for this tenant", null);
+        }
+        if (t instanceof TooManyWaitersException) {
+            return HttpError.unavailable("too_many_waiters", "too many live pulls are waiting, retry later");
+        }
+        if (t instanceof CancellationException) {
+            // Only live pulls are cancelled, when the service stops.
+            return HttpError.unavailable("shutting_down", "the service is stopping, retry later");
         }
         if (t instanceof StoreException e) {
             return e.isRetryable()
