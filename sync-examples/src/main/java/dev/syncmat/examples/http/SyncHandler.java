@@ -54,6 +54,8 @@ final class SyncHandler extends Handler.Abstract {
     private final int maxBodyBytes;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Set<CompletableFuture<PullResponse>> waits = ConcurrentHashMap.newKeySet();
+    /** The last woken page and its body ({@link #serialized}). */
+    private volatile Object[] lastBody;
 
     /** {@code health} may be null: then {@code /health} does not ask the database. */
     SyncHandler(SyncStore store, SyncProtocol protocol, Map<String, String> tenantsByToken, TenantPermits permits,
@@ -184,11 +186,25 @@ final class SyncHandler extends Handler.Abstract {
         ex.request.addIdleTimeoutListener(timeout -> page.isDone());
         waits.add(page);
         return page.whenComplete((p, failure) -> waits.remove(page)).thenAccept(p -> {
-            byte[] body = SyncJson.write(g -> protocol.write(g, p)).getBytes(StandardCharsets.UTF_8);
+            byte[] body = serialized(p);
             ex.response.setStatus(200);
             ex.response.getHeaders().put(HttpHeader.CONTENT_TYPE, JsonErrors.CONTENT_TYPE);
             ex.response.write(true, ByteBuffer.wrap(body), Callback.from(ex::succeed, ex::abort));
         });
+    }
+
+    /**
+     * The body of a woken page. The pulls woken by one commit with the same request share one
+     * page, completed one after another on one thread: the last body is kept for the next.
+     */
+    private byte[] serialized(PullResponse page) {
+        Object[] last = lastBody;
+        if (last != null && last[0] == page) {
+            return (byte[]) last[1];
+        }
+        byte[] body = SyncJson.write(g -> protocol.write(g, page)).getBytes(StandardCharsets.UTF_8);
+        lastBody = new Object[] {page, body};
+        return body;
     }
 
     /** Live pulls waiting now. */
