@@ -151,7 +151,9 @@ public final class LiveWakeBench {
 
     /**
      * Reads what has arrived; returns how many pulls it answered. Before the push a pull answered
-     * 503 (the tenant's permits were all taken) is sent again; any other early answer is an error.
+     * 503 (the tenant's permits were all taken) or empty (its wait ended before the others were
+     * waiting, on a slow machine) is sent again, as a client would; any other early answer is an
+     * error.
      */
     private static int readReady(Selector selector, long millis, Pull[] pulls, byte[] request, InetSocketAddress address,
                                  boolean pushed) throws IOException {
@@ -166,7 +168,7 @@ public final class LiveWakeBench {
                 key.cancel();
                 p.channel.close();
                 if (!pushed) {
-                    if (p.status != 503) {
+                    if (p.status != 503 && !(p.status == 200 && p.body.contains("\"objects\":[],"))) {
                         throw new IllegalStateException("a pull was answered before the push: " + p.status + " " + p.body);
                     }
                     pulls[p.index] = new Pull(p.index);
