@@ -71,14 +71,6 @@ abstract class Dialect {
     }
 
     /**
-     * Called once per push transaction, when the tenant's head moved: after every request of it (a
-     * whole group under group commit) is written and the counter row updated, before the commit.
-     * Does nothing by default; the place for work that must happen once per commit of a tenant.
-     */
-    void afterPush(Handle h, Sql sql, String tenant) {
-    }
-
-    /**
      * Whether a push writes its journal rows optimistically behind a savepoint and looks op ids up
      * only when the unique index objects; otherwise it looks the batch's op ids up first.
      */
@@ -102,6 +94,17 @@ abstract class Dialect {
     boolean limitsOutliveTransaction() {
         return false;
     }
+
+    /**
+     * Tells live pulls, once the push transaction open on {@code h} commits, that the tenant has
+     * changes: the push's half of the {@link #changeFeed change feed}. Called once per push
+     * transaction (a group commit's included) that journaled an op, after its rows and counters
+     * are written and before the commit; a rolled-back push tells nobody.
+     */
+    abstract void announce(Handle h, Sql sql, String tenant);
+
+    /** The change feed of a store on this database, for its live pulls; {@code h} is connected to it. */
+    abstract ChangeFeed changeFeed(org.jdbi.v3.core.Jdbi jdbi, Handle h, Sql sql);
 
     /** Whether the failure may go away if the same call is made again. */
     boolean isRetryable(String sqlState) {

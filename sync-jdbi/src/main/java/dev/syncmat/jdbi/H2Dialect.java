@@ -84,6 +84,18 @@ final class H2Dialect extends Dialect {
         return true;
     }
 
+    /** After the commit, the stores of this JVM on the same database are told ({@link LocalFeed}). */
+    @Override
+    void announce(Handle h, Sql sql, String tenant) {
+        String key = LocalFeed.key(h, sql);
+        h.afterCommit(() -> LocalFeed.committed(key, tenant));
+    }
+
+    @Override
+    ChangeFeed changeFeed(org.jdbi.v3.core.Jdbi jdbi, Handle h, Sql sql) {
+        return new LocalFeed(LocalFeed.key(h, sql));
+    }
+
     /** As PostgreSQL's, and H2's 90067 (connection broken) and HYT00 (lock timeout). */
     @Override
     boolean isRetryable(String sqlState) {

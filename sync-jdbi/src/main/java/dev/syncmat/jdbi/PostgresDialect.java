@@ -104,6 +104,22 @@ class PostgresDialect extends Dialect {
                 .bind("lock", previous[0]).bind("statement", previous[1]).map((rs, ctx) -> 1).one();
     }
 
+    /** {@code pg_notify} inside the push's transaction: PostgreSQL delivers it only if and when it commits. */
+    @Override
+    void announce(Handle h, Sql sql, String tenant) {
+        sql.query(h, "live_notify").bind("channel", PgListener.channel(sql)).bind("tenant", tenant)
+                .map((rs, ctx) -> 1).one();
+    }
+
+    /**
+     * One {@code LISTEN} connection per store ({@link PgListener}). On Citus the notifications go
+     * through the coordinator, where both the pushes and the listener are connected.
+     */
+    @Override
+    ChangeFeed changeFeed(org.jdbi.v3.core.Jdbi jdbi, Handle h, Sql sql) {
+        return new PgListener(jdbi, PgListener.channel(sql));
+    }
+
     @Override
     boolean isMissingTable(String sqlState) {
         return "42P01".equals(sqlState) || "3F000".equals(sqlState);

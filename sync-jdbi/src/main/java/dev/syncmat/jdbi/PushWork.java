@@ -251,8 +251,8 @@ final class PushWork {
             reborn.flush(h, sql, tenant);
             if (counters.journalSeq() != locked.journalSeq()) {
                 Tenants.update(h, sql, tenant, counters);
-                // All requests of the transaction are written; the commit comes next.
-                sql.dialect().afterPush(h, sql, tenant);
+                // All requests of the transaction are written; live pulls hear of them once it commits.
+                sql.dialect().announce(h, sql, tenant);
             }
         }
 

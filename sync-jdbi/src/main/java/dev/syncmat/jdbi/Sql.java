@@ -45,6 +45,11 @@ final class Sql {
         return schema;
     }
 
+    /** What {@code <s>} stands for: the schema and a dot, or nothing for the connection's own. */
+    String schemaPrefix() {
+        return schemaPrefix;
+    }
+
     /** The text of statement {@code name}, schema prefix applied. */
     String text(String name) {
         return cache.computeIfAbsent(name, this::load);

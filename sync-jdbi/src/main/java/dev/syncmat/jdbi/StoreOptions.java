@@ -34,27 +34,43 @@ import java.time.Duration;
  * @param maxGroupRequests most concurrent pushes of one tenant that group commit runs in one
  *                         transaction (1: no group commit, every push has a transaction of its own)
  * @param maxGroupOps      most ops in one group-commit transaction (a push with more runs alone)
+ * @param maxPullWait      the cap on a live pull's {@code waitMs}: a longer wait is cut to this
+ * @param maxLiveWaiters   most live pulls waiting (or reading their first page) at once in this
+ *                         store; one more fails with a retryable {@link TooManyWaitersException}
+ * @param livePollInterval while the store cannot hear of commits (its PostgreSQL {@code LISTEN}
+ *                         connection is down), how often each waiting pull is run again
  */
 public record StoreOptions(Limits limits, Clock clock, MergeEngine engine, String schema, SqlDialect dialect,
                            int defaultPullLimit, int maxPullLimit, int maxPushOps, int maxScopeEntries,
                            Duration lockWaitTimeout, Duration statementTimeout, long maxPageBytes,
                            Duration slowPushThreshold, int aliasThreshold, int warnHeads, int maxHeads,
-                           int maxGroupRequests, int maxGroupOps) {
+                           int maxGroupRequests, int maxGroupOps,
+                           Duration maxPullWait, int maxLiveWaiters, Duration livePollInterval) {
     /** The default bound on the pushes in one group-commit transaction. */
     public static final int DEFAULT_MAX_GROUP_REQUESTS = 64;
     /** The default bound on an object's heads. */
     public static final int DEFAULT_MAX_HEADS = 1000;
     /** The default head count past which a push warns. */
     public static final int DEFAULT_WARN_HEADS = 25;
+    /** The default cap on a live pull's wait: 30 s. */
+    public static final Duration DEFAULT_MAX_PULL_WAIT = Duration.ofSeconds(30);
+    /** The default bound on live pulls waiting at once in one store: 10,000. */
+    public static final int DEFAULT_MAX_LIVE_WAITERS = 10_000;
+    /** The default interval at which waiting pulls are run again while commits cannot be heard: 1 s. */
+    public static final Duration DEFAULT_LIVE_POLL_INTERVAL = Duration.ofSeconds(1);
 
-    /** Options with the default group-commit bounds (64 pushes, {@code maxPushOps} ops). */
+    /**
+     * Options with the default group-commit bounds (64 pushes, {@code maxPushOps} ops) and the
+     * default live-pull settings, as before either existed.
+     */
     public StoreOptions(Limits limits, Clock clock, MergeEngine engine, String schema, SqlDialect dialect,
                         int defaultPullLimit, int maxPullLimit, int maxPushOps, int maxScopeEntries,
                         Duration lockWaitTimeout, Duration statementTimeout, long maxPageBytes,
                         Duration slowPushThreshold, int aliasThreshold, int warnHeads, int maxHeads) {
         this(limits, clock, engine, schema, dialect, defaultPullLimit, maxPullLimit, maxPushOps, maxScopeEntries,
                 lockWaitTimeout, statementTimeout, maxPageBytes, slowPushThreshold, aliasThreshold, warnHeads, maxHeads,
-                DEFAULT_MAX_GROUP_REQUESTS, maxPushOps);
+                DEFAULT_MAX_GROUP_REQUESTS, maxPushOps,
+                DEFAULT_MAX_PULL_WAIT, DEFAULT_MAX_LIVE_WAITERS, DEFAULT_LIVE_POLL_INTERVAL);
     }
 
     /** Options with the default alias threshold, as before aliases existed, and the default heads bounds. */

@@ -29,6 +29,8 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -49,12 +51,17 @@ import java.util.function.Function;
  * <p>Errors: bad input is an {@link InvalidInputException} (nothing written); a database failure
  * is a {@link StoreException} whose {@link StoreException#isRetryable()} says whether calling
  * again may help. Thread-safe; create one per database and share it.
+ *
+ * <p>Live pulls ({@link #pullAsync}) start a change feed on first use: on PostgreSQL a thread and
+ * one connection of the application's pool held for {@code LISTEN} (size the pool one larger), and
+ * two daemon threads for the waits. {@link #close()} gives them back.
  */
-public final class SyncStore {
+public final class SyncStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SyncStore.class);
 
     private final StoreContext context;
     private final GroupCommit groups;
+    private final LivePulls live;
 
     SyncStore(Jdbi jdbi, StoreOptions options) {
         this(jdbi, options, StoreMetrics.NONE);
@@ -63,6 +70,9 @@ public final class SyncStore {
     SyncStore(Jdbi jdbi, StoreOptions options, StoreMetrics metrics) {
         this.context = new StoreContext(jdbi, options, metrics);
         this.groups = new GroupCommit(context);
+        this.live = new LivePulls(this::pullNow, () -> context.withHandle("starting live pulls",
+                (h, sql) -> sql.dialect().changeFeed(context.jdbi(), h, sql)), options);
+        metrics.liveWaiters(live::waiting);
     }
 
     /** A store with default options. */
@@ -277,16 +287,36 @@ public final class SyncStore {
      * @throws InvalidInputException  for a bad tenant id, limit or scope
      */
     public PullResponse pull(String tenantId, PullRequest request) {
+        if (request != null && request.waits()) {
+            return await(pullAsync(tenantId, request));
+        }
+        return pullNow(tenantId, request);
+    }
+
+    private PullResponse pullNow(String tenantId, PullRequest request) {
         PullResponse.Collector page = PullResponse.collector();
-        pull(tenantId, request, page);
+        pull(tenantId, request.waits() ? request.withWaitMs(0) : request, page);
         return page.response();
+    }
+
+    private static PullResponse await(CompletableFuture<PullResponse> page) {
+        try {
+            return page.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
     }
 
     /**
      * The same page as {@link #pull(String, PullRequest)}, handed to {@code sink} object by object
      * as it is read, so that memory holds about one chunk of it (1 MiB or one object) rather than
      * the page. The request is checked before {@code sink} is called; a database failure may come
-     * after some objects were handed over (the sink then never sees {@link PullSink#end}).
+     * after some objects were handed over (the sink then never sees {@link PullSink#end}). A live
+     * pull ({@link PullRequest#waits()}) blocks the calling thread as {@link #pullAsync} waits, and
+     * hands over the page it then holds.
      */
     public void pull(String tenantId, PullRequest request, PullSink sink) {
         long start = System.nanoTime();
@@ -297,6 +327,15 @@ public final class SyncStore {
             int limit = Checks.pullLimit(options(), request.limit());
             Checks.scope(options(), request.scope());
             Cursors.decode(request.sinceCursor(), tenantId);
+            if (request.waits()) {
+                PullResponse page = await(pullAsync(tenantId, request));
+                for (MaterializedObject o : page.objects()) {
+                    sink.object(o, request.includeHeads() ? page.otherHeads().getOrDefault(o.objectId(), List.of()) : null);
+                }
+                page.removed().forEach(sink::removed);
+                sink.end(page.serverCursor(), page.hasMore());
+                return;
+            }
             context.inTransaction("pulling for tenant \"" + tenantId + "\"", Dialect::snapshotIsolation,
                     (h, sql) -> PullWork.pull(h, sql, tenantId, request, limit, options().maxPageBytes(), sink));
         } catch (RuntimeException e) {
@@ -304,6 +343,47 @@ public final class SyncStore {
             throw e;
         }
         context.metrics().pulled(null, System.nanoTime() - start);
+    }
+
+    /**
+     * A pull that may wait for a change (a live pull, docs/protocol.md): the page of
+     * {@link #pull(String, PullRequest)}, read at once on the calling thread; when it has nothing
+     * in the request's scope and the request {@linkplain PullRequest#waits() waits}, the future
+     * completes later, without holding a thread or a connection meanwhile: as soon as a push of the
+     * tenant commits something in the scope (from any store on the database; on PostgreSQL from
+     * any process), with the page that holds it, or at the deadline ({@code waitMs}, cut to
+     * {@link StoreOptions#maxPullWait()}) with the empty page and the cursor it had. A request that
+     * does not wait completes at once.
+     *
+     * <p>Cancelling the future ends the wait. A failure of the read once woken (the database, or a
+     * cursor expired by a purge meanwhile) completes the future exceptionally.
+     *
+     * @throws InvalidInputException     for a bad request, as {@link #pull} (nothing waits)
+     * @throws TooManyWaitersException   when {@link StoreOptions#maxLiveWaiters()} pulls wait already
+     * @throws StoreException            when the first read fails
+     */
+    public CompletableFuture<PullResponse> pullAsync(String tenantId, PullRequest request) {
+        Checks.tenant(options(), tenantId);
+        Objects.requireNonNull(request, "request");
+        Checks.pullLimit(options(), request.limit());
+        Checks.scope(options(), request.scope());
+        Cursors.decode(request.sinceCursor(), tenantId);
+        return live.pull(tenantId, request);
+    }
+
+    /** This store's live pulls: how many wait, the bound, whether commits are heard. */
+    public LivePulls livePulls() {
+        return live;
+    }
+
+    /**
+     * Stops the store's live pulls: those waiting are answered with their empty page, as at their
+     * deadline, and the change feed gives back its connection and thread. Later live pulls fail;
+     * everything else works as before (the store holds nothing else). Idempotent.
+     */
+    @Override
+    public void close() {
+        live.close();
     }
 
     /**

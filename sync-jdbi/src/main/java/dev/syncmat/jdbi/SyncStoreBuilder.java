@@ -34,6 +34,9 @@ public final class SyncStoreBuilder {
     private Supplier<StoreMetrics> metrics = () -> StoreMetrics.NONE;
     private int maxGroupRequests = StoreOptions.DEFAULT_MAX_GROUP_REQUESTS;
     private Integer maxGroupOps;
+    private Duration maxPullWait = StoreOptions.DEFAULT_MAX_PULL_WAIT;
+    private int maxLiveWaiters = StoreOptions.DEFAULT_MAX_LIVE_WAITERS;
+    private Duration livePollInterval = StoreOptions.DEFAULT_LIVE_POLL_INTERVAL;
 
     SyncStoreBuilder(Jdbi jdbi) {
         this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
@@ -209,6 +212,16 @@ public final class SyncStoreBuilder {
     }
 
     /**
+     * The cap on a live pull's {@code waitMs} (docs/protocol.md, "Live pulls"): a pull that asks to
+     * wait longer waits this long; default 30 s. Keep it below the idle timeout of whatever sits
+     * between the client and the store (the example service ignores its idle timeout while a pull waits).
+     */
+    public SyncStoreBuilder maxPullWait(Duration value) {
+        this.maxPullWait = positive("maxPullWait", value);
+        return this;
+    }
+
+    /**
      * Bounds of group commit: concurrent {@link SyncStore#push(String, java.util.List)} calls of one
      * tenant in this store wait in a queue while a push of the tenant is under way, and the next one
      * to run takes up to {@code maxRequests} of them, with up to {@code maxOps} ops in all (the first
@@ -227,6 +240,29 @@ public final class SyncStoreBuilder {
         }
         this.maxGroupRequests = maxRequests;
         this.maxGroupOps = maxOps;
+        return this;
+    }
+
+    /**
+     * Most live pulls waiting at once in this store, those reading their first page included;
+     * default 10,000. One more fails at once with a retryable {@link TooManyWaitersException}
+     * (nothing waits, nothing is read).
+     */
+    public SyncStoreBuilder maxLiveWaiters(int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException("maxLiveWaiters must be >= 1, but was " + value);
+        }
+        this.maxLiveWaiters = value;
+        return this;
+    }
+
+    /**
+     * While the store cannot hear of commits (on PostgreSQL: its {@code LISTEN} connection is lost
+     * and not yet back, or not yet open), every waiting pull is run again this often, so that it
+     * still sees a change before its deadline; default 1 s.
+     */
+    public SyncStoreBuilder livePollInterval(Duration value) {
+        this.livePollInterval = positive("livePollInterval", value);
         return this;
     }
 
@@ -254,6 +290,6 @@ public final class SyncStoreBuilder {
         return new SyncStore(jdbi, new StoreOptions(limits, clock, MergeEngine.of(policy), schema, dialect,
                 defaultPullLimit, maxPullLimit, maxPushOps, maxScopeEntries, lockWaitTimeout, statementTimeout, maxPageBytes,
                 slowPushThreshold, aliasThreshold, warnHeads, maxHeads, maxGroupRequests,
-                maxGroupOps == null ? maxPushOps : maxGroupOps), metrics.get());
+                maxGroupOps == null ? maxPushOps : maxGroupOps, maxPullWait, maxLiveWaiters, livePollInterval), metrics.get());
     }
 }

@@ -27,7 +27,7 @@ import java.util.concurrent.ExecutionException;
  * <pre>
  * push request:  {"ops":[op, ...]}
  * push response: {"results":[{"opId":..,"outcome":..}],"serverCursor":..}
- * pull request:  {"sinceCursor":..,"scope":{"types":[..],"ids":[..],"tags":[..]},"limit":N,"includeHeads":false}
+ * pull request:  {"sinceCursor":..,"scope":{"types":[..],"ids":[..],"tags":[..]},"limit":N,"includeHeads":false,"waitMs":N}
  * pull response: {"objects":[object, ...],"removed":[{"objectId":..}, ...],"serverCursor":..,"hasMore":..}
  *                (with includeHeads, each object carries "otherHeads":[{"opId":..,"deleted":..,"payload":..,"clock":{..}}])
  * error:         {"error":{"code":..,"message":..,"field":..}}  (field only when one is to blame)
@@ -40,7 +40,7 @@ import java.util.concurrent.ExecutionException;
  * tenant comes from the caller's credentials. Writing is deterministic. Immutable and thread-safe.
  */
 public final class SyncProtocol {
-    private static final Set<String> PULL_FIELDS = Set.of("sinceCursor", "scope", "limit", "includeHeads");
+    private static final Set<String> PULL_FIELDS = Set.of("sinceCursor", "scope", "limit", "includeHeads", "waitMs");
     private static final Set<String> SCOPE_FIELDS = Set.of("types", "ids", "tags");
 
     private final SyncJson json;
@@ -117,6 +117,16 @@ public final class SyncProtocol {
             }
             limit = l.intValue();
         }
+        Long waitMs = null;
+        JsonNode w = root.get("waitMs");
+        if (w != null && !w.isNull()) {
+            if (!w.isIntegralNumber() || !w.canConvertToLong() || w.longValue() < 0) {
+                String shown = w.toString();
+                throw new InvalidInputException("waitMs", "waitMs must be a non-negative integer (milliseconds), but was "
+                        + (shown.length() > 40 ? shown.substring(0, 37) + "..." : shown));
+            }
+            waitMs = w.longValue();
+        }
         boolean includeHeads = false;
         JsonNode ih = root.get("includeHeads");
         if (ih != null && !ih.isNull()) {
@@ -134,7 +144,7 @@ public final class SyncProtocol {
             checkFields(s, SCOPE_FIELDS, "scope.", "a scope");
             scope = new Scope(strings(s, "types"), strings(s, "ids"), strings(s, "tags"));
         }
-        return new PullRequest(cursor, scope, limit, includeHeads);
+        return new PullRequest(cursor, scope, limit, includeHeads, waitMs);
     }
 
     private static void checkFields(JsonNode node, Set<String> known, String path, String what) {

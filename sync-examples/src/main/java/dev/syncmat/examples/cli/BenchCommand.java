@@ -5,6 +5,7 @@ import dev.syncmat.examples.bench.HeadsBench;
 import dev.syncmat.examples.bench.HotTenantBench;
 import dev.syncmat.jdbi.SyncStore;
 import dev.syncmat.jdbi.SyncStoreBuilder;
+import dev.syncmat.examples.bench.LiveWakeBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,8 +16,9 @@ import java.net.URI;
 import java.util.concurrent.Callable;
 
 /**
- * {@code bench --db URL [--quick]}: the database-path benchmark. Progress on stderr, one JSON line
- * of results on stdout. Everything it creates is removed at the end.
+ * {@code bench --db URL [--quick] [--live-waiters W] [--no-live]}: the database-path benchmark, then
+ * the live-pull wake-up latency through the example service. Progress on stderr, one JSON line of
+ * results on stdout. Everything it creates is removed at the end.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         exitCodeListHeading = SyncCli.EXIT_CODES,
@@ -58,6 +60,16 @@ final class BenchCommand implements Callable<Integer> {
             description = "Ops each side of the hot-tenant measurement pushes (default 25,000; 10,000 with --quick).")
     Integer hotOps;
 
+    @Option(names = "--live-waiters", paramLabel = "W",
+            description = "Live pulls waiting at once in each round of the wake-up benchmark (default 1000).")
+    int liveWaiters = 1000;
+
+    @Option(names = "--no-live", description = "Skip the live-pull wake-up benchmark (liveWake* fields).")
+    boolean noLive;
+
+    @Option(names = "--live-only", description = "Only the live-pull wake-up benchmark.")
+    boolean liveOnly;
+
     @Override
     public Integer call() throws Exception {
         int hot = hotOps != null ? hotOps : quick ? 10_000 : 25_000;
@@ -95,11 +107,24 @@ final class BenchCommand implements Callable<Integer> {
                 spec.commandLine().getOut().println(result.toJson());
                 return 0;
             }
-            DbBench.Result result = new DbBench(opened.dataSource(), store, s, spec.commandLine().getErr()).run();
-            HotTenantBench.Result hotResult = new HotTenantBench(hot, spec.commandLine().getErr()).run(store, opened.dataSource());
-            // The hot-tenant fields go at the end of the same line.
-            String json = result.toJson();
-            spec.commandLine().getOut().println(json.substring(0, json.length() - 1) + hotResult.jsonFields() + "}");
+            String json;
+            if (liveOnly) {
+                json = "{}";
+            } else {
+                json = new DbBench(opened.dataSource(), store, s, spec.commandLine().getErr()).run().toJson();
+                HotTenantBench.Result hotResult = new HotTenantBench(hot, spec.commandLine().getErr()).run(store, opened.dataSource());
+                // The hot-tenant fields go at the end of the same line.
+                json = json.substring(0, json.length() - 1) + hotResult.jsonFields() + "}";
+            }
+            if (!noLive) {
+                // Live-pull wake-ups through the example service, on a store and pool of their own.
+                try (DbOptions.Opened live = db.open(LiveWakeBench.POOL, DbOptions.Tables.IGNORE)) {
+                    LiveWakeBench.Result wake = new LiveWakeBench(live.dataSource(), live.store(), liveWaiters,
+                            quick ? 2 : 5, spec.commandLine().getErr()).run();
+                    json = json.substring(0, json.length() - 1) + (liveOnly ? "" : ",") + wake.jsonFields() + "}";
+                }
+            }
+            spec.commandLine().getOut().println(json);
         }
         return 0;
     }

@@ -45,10 +45,11 @@ final class DbOptions {
             + " Must be the one recorded for the tenant (the service's).")
     String policy;
 
-    /** An open database; closing it closes the pool. */
+    /** An open database; closing it closes the store's live pulls, then the pool. */
     record Opened(HikariDataSource dataSource, Jdbi jdbi, SyncStore store) implements AutoCloseable {
         @Override
         public void close() {
+            store.close();
             dataSource.close();
         }
     }

@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code pull --db URL --tenant T [--since C] [--type X]... [--id X]... [--tag X]... [--limit N] [--include-heads]}:
- * one page, as the pull response body (objects, removed, serverCursor, hasMore).
+ * {@code pull --db URL --tenant T [--since C] [--type X]... [--id X]... [--tag X]... [--limit N] [--include-heads]
+ * [--wait MS]}: one page, as the pull response body (objects, removed, serverCursor, hasMore); with
+ * {@code --wait} a pull that finds nothing waits up to MS (cut to the store's cap) for a push.
  */
 @Command(name = "pull", mixinStandardHelpOptions = true,
         exitCodeListHeading = SyncCli.EXIT_CODES,
@@ -51,13 +52,18 @@ final class PullCommand implements Callable<Integer> {
     @Option(names = "--include-heads", description = "Add each object's non-winning heads (otherHeads).")
     boolean includeHeads;
 
+    @Option(names = "--wait", paramLabel = "MS",
+            description = "If nothing changed, wait up to MS milliseconds for a change (at most 30000) before printing the empty page.")
+    Long waitMs;
+
     @Override
     public Integer call() {
         // A read: it must not create tables (a mistyped --schema would otherwise get a new, empty store).
-        try (DbOptions.Opened opened = db.open(1, DbOptions.Tables.REQUIRE)) {
+        // A wait on PostgreSQL holds one more connection, for LISTEN.
+        try (DbOptions.Opened opened = db.open(waitMs != null && waitMs > 0 ? 2 : 1, DbOptions.Tables.REQUIRE)) {
             PullResponse page;
             try {
-                page = opened.store().pull(tenant, new PullRequest(since, new Scope(types, ids, tags), limit, includeHeads));
+                page = opened.store().pull(tenant, new PullRequest(since, new Scope(types, ids, tags), limit, includeHeads, waitMs));
             } catch (InvalidInputException e) {
                 spec.commandLine().getErr().println("error: field \"" + e.field() + "\": " + e.getMessage());
                 return SyncCli.EXIT_INVALID_INPUT;

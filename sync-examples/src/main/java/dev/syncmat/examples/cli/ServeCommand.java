@@ -78,7 +78,7 @@ final class ServeCommand implements Callable<Integer> {
     int maxBodyBytes;
 
     @Option(names = "--threads", defaultValue = "16", paramLabel = "N",
-            description = "Threads running store calls, and the store's pool size (default 16, at least 2).")
+            description = "Threads running store calls (default 16, at least 2); the store's pool has 3 more, for live pulls.")
     int threads;
 
     @Option(names = "--queue", defaultValue = "64", paramLabel = "N",
@@ -147,7 +147,9 @@ final class ServeCommand implements Callable<Integer> {
             return SyncCli.EXIT_USAGE;
         }
         // The health check has a connection of its own, so that it never waits behind tenant work.
-        try (DbOptions.Opened opened = db.open(threads);
+        // The pool: one connection per store thread, and three for live pulls (LISTEN, and the two
+        // threads that read again for woken pulls).
+        try (DbOptions.Opened opened = db.open(threads + 3);
              HikariDataSource healthPool = healthPool(db, healthWait);
              SyncHttpService service = SyncHttpService.start(opened.store(), tenants,
                      limits.healthDataSource(healthPool).build(), registry)) {

@@ -3,6 +3,7 @@ package dev.syncmat.examples.http;
 import dev.syncmat.core.protocol.ErrorStatus;
 import dev.syncmat.core.protocol.SyncProtocol;
 import dev.syncmat.jdbi.StoreException;
+import dev.syncmat.jdbi.TooManyWaitersException;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
@@ -15,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -171,6 +173,13 @@ final class Exchange {
     private static ErrorStatus toErrorStatus(Throwable t) {
         if (t instanceof HttpError e) {
             return e.error;
+        }
+        if (t instanceof TooManyWaitersException) {
+            return ErrorStatus.unavailable("too_many_waiters", "too many live pulls are waiting, retry later");
+        }
+        if (t instanceof CancellationException) {
+            // Only live pulls are cancelled, when the service stops.
+            return ErrorStatus.unavailable("shutting_down", "the service is stopping, retry later");
         }
         if (t instanceof HttpException e) {
             // Jetty could not read the body (a bad chunk): the client's fault.

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.syncmat.core.json.SyncJson;
 import dev.syncmat.core.op.Op;
 import dev.syncmat.core.protocol.PullRequest;
+import dev.syncmat.core.protocol.PullResponse;
 import dev.syncmat.core.protocol.HistoryPage;
 import dev.syncmat.core.protocol.PushResult;
 import dev.syncmat.core.protocol.SyncProtocol;
@@ -23,6 +24,10 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,6 +54,9 @@ final class SyncHandler extends Handler.Abstract {
     private final int maxBodyBytes;
     private final ServiceMetrics metrics;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final Set<CompletableFuture<PullResponse>> waits = ConcurrentHashMap.newKeySet();
+    /** The last woken page and its body ({@link #serialized}). */
+    private volatile Object[] lastBody;
 
     /**
      * {@code health} may be null: then {@code /health} does not ask the database. {@code metrics}
@@ -113,6 +121,7 @@ final class SyncHandler extends Handler.Abstract {
                 List<Op> ops = protocol.readPushRequest(body);
                 PushResult result = store.push(tenant, ops);
                 JsonBody.write(ex.response, g -> protocol.write(g, result), ex::releasePermit);
+                return null;
             });
             return;
         }
@@ -121,8 +130,12 @@ final class SyncHandler extends Handler.Abstract {
             String tenant = admit(ex);
             withBody(ex, body -> {
                 PullRequest request = protocol.readPullRequest(body);
+                if (request.waits()) {
+                    return livePull(ex, tenant, request);
+                }
                 // Streamed: the page is written as the store reads it, never held whole.
                 JsonBody.write(ex.response, g -> store.pull(tenant, request, protocol.pullWriter(g)), ex::releasePermit);
+                return null;
             });
             return;
         }
@@ -139,6 +152,7 @@ final class SyncHandler extends Handler.Abstract {
             submit(ex, () -> {
                 HistoryPage page = store.history(tenant, objectId, after, limit);
                 JsonBody.write(ex.response, g -> protocol.write(g, objectId, page), ex::releasePermit);
+                return null;
             });
             return;
         }
@@ -168,16 +182,71 @@ final class SyncHandler extends Handler.Abstract {
         return tenant;
     }
 
+    /**
+     * A live pull ({@code waitMs}): the first page is read here, on the store thread, under the
+     * tenant's permit. If it has nothing, the request gives its permit back and waits holding no
+     * thread and no connection (the store's live pulls hold it), ignoring the connection's idle
+     * timeout meanwhile (the store caps the wait); the page that ends the wait is written
+     * without blocking the thread that completes it.
+     *
+     * @return null when answered here, else the wait, which ends the exchange itself
+     */
+    private CompletionStage<?> livePull(Exchange ex, String tenant, PullRequest request) throws IOException {
+        CompletableFuture<PullResponse> page = store.pullAsync(tenant, request);
+        if (page.isDone()) {
+            PullResponse now = page.join();
+            JsonBody.write(ex.response, g -> protocol.write(g, now), ex::releasePermit);
+            return null;
+        }
+        ex.releasePermit();
+        ex.request.addIdleTimeoutListener(timeout -> page.isDone());
+        waits.add(page);
+        return page.whenComplete((p, failure) -> waits.remove(page)).thenAccept(p -> {
+            byte[] body = serialized(p);
+            ex.response.setStatus(200);
+            ex.response.getHeaders().put(HttpHeader.CONTENT_TYPE, JsonErrors.CONTENT_TYPE);
+            ex.response.write(true, ByteBuffer.wrap(body), Callback.from(ex::succeed, ex::abort));
+        });
+    }
+
+    /**
+     * The body of a woken page. The pulls woken by one commit with the same request share one
+     * page, completed one after another on one thread: the last body is kept for the next.
+     */
+    private byte[] serialized(PullResponse page) {
+        Object[] last = lastBody;
+        if (last != null && last[0] == page) {
+            return (byte[]) last[1];
+        }
+        byte[] body = SyncJson.write(g -> protocol.write(g, page)).getBytes(StandardCharsets.UTF_8);
+        lastBody = new Object[] {page, body};
+        return body;
+    }
+
+    /** Live pulls waiting now. */
+    int waiting() {
+        return waits.size();
+    }
+
+    /** Ends every live pull still waiting (the service is stopping): each gets 503 and retries elsewhere. */
+    void cancelWaits() {
+        for (CompletableFuture<PullResponse> page : List.copyOf(waits)) {
+            page.cancel(false);
+        }
+    }
+
     /** What a store route does once its body is read: runs on a store thread. */
     @FunctionalInterface
     private interface BodyTask {
-        void run(String body) throws Exception;
+        /** Null when the answer is written, else a stage that ends the exchange itself (or fails). */
+        CompletionStage<?> run(String body) throws Exception;
     }
 
     /** What a store route does: runs on a store thread and writes the answer. */
     @FunctionalInterface
     private interface StoreTask {
-        void run() throws Exception;
+        /** Null when the answer is written, else a stage that ends the exchange itself (or fails). */
+        CompletionStage<?> run() throws Exception;
     }
 
     private void withBody(Exchange ex, BodyTask task) {
@@ -191,8 +260,16 @@ final class SyncHandler extends Handler.Abstract {
         try {
             storeExecutor.execute(() -> {
                 try {
-                    task.run();
-                    ex.succeed();
+                    CompletionStage<?> later = task.run();
+                    if (later == null) {
+                        ex.succeed();
+                    } else {
+                        later.whenComplete((v, t) -> {
+                            if (t != null) {
+                                ex.fail(t);
+                            }
+                        });
+                    }
                 } catch (Throwable t) {
                     ex.fail(t);
                 }

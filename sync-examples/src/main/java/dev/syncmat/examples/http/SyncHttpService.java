@@ -26,8 +26,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The v2 sync endpoints over HTTP, on Jetty:
  * <ul>
  *   <li>{@code POST /api/sync/v2/push} {@code {"ops":[...]}} -> {@code {"results":[..],"serverCursor":..}}</li>
- *   <li>{@code POST /api/sync/v2/pull} {@code {"sinceCursor":..,"scope":{..},"limit":N}} ->
- *       {@code {"objects":[..],"serverCursor":..,"hasMore":..}}</li>
+ *   <li>{@code POST /api/sync/v2/pull} {@code {"sinceCursor":..,"scope":{..},"limit":N,"waitMs":N}} ->
+ *       {@code {"objects":[..],"serverCursor":..,"hasMore":..}}; with {@code waitMs} a pull that finds
+ *       nothing waits for a change (a live pull, {@link SyncStore#pullAsync}) holding no store
+ *       thread, no connection and no tenant permit</li>
  *   <li>{@code GET /api/sync/v2/objects/{id}/history} -> {@code {"objectId":..,"entries":[..]}}</li>
  *   <li>{@code GET /health} -> {@code {"status":"ok","database":{"reachable":true,"schemaVersion":7,
  *       "latestSchemaVersion":7}}}, or 503 {@code {"status":"unavailable","error":{..},"database":{..}}}
@@ -166,6 +168,7 @@ public final class SyncHttpService implements AutoCloseable {
     /** Lets requests in progress finish (up to 2 s), then stops; idempotent. */
     @Override
     public void close() {
+        handler.cancelWaits();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS);
         while (handler.inFlight() > 0 && System.nanoTime() < deadline) {
             try {
