@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -70,7 +71,7 @@ final class SchemaMigrator {
         }
         throw new FlywaySchemaException("Flyway's history is in schema \"" + schema + "\" (Flyway quotes the names it is "
                 + "given), but the store's schema " + schema + " is " + stored + " on this database (unquoted names are "
-                + "stored in " + (stored.equals(schema.toUpperCase(java.util.Locale.ROOT)) ? "upper" : "lower") + " case); "
+                + "stored in " + (stored.equals(schema.toUpperCase(Locale.ROOT)) ? "upper" : "lower") + " case); "
                 + "migrate() changes nothing: run Flyway with schemas(\"" + stored + "\") and the location "
                 + flywayLocation(dialect), flywayLocation(dialect));
     }
