@@ -11,7 +11,9 @@ import dev.syncmat.core.op.Payload;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -52,7 +54,8 @@ public record ImportedObject(String objectId, String objectType, List<String> ta
         if (!deleted && payload == null) {
             throw new InvalidInputException("payload", "payload is required unless deleted is true (use JSON null for an empty one)");
         }
-        tags = tags == null ? List.of() : List.copyOf(tags);
+        // Not List.copyOf: a null tag must reach the op's own check, which names the field.
+        tags = tags == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(tags));
     }
 
     /** A live object. */

@@ -226,5 +226,9 @@ class ImportTest {
                 .isInstanceOfSatisfying(InvalidOpException.class, e -> assertThat(e.field()).isEqualTo("opId"));
         assertThatThrownBy(() -> ImportedObject.of("", "note", List.of(), Payload.parse("1")))
                 .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("id"));
+        ImportedObject nullTag = ImportedObject.of("n1", "note", java.util.Arrays.asList("a", null), Payload.parse("1"));
+        assertThatThrownBy(() -> f.store().importObjects("acme", List.of(nullTag)))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("tags"));
+        assertThat(f.counts().get("sync_journal")).isZero();
     }
 }
