@@ -238,13 +238,14 @@ final class GroupCommit {
                 }
                 return m;
             });
+            // A group that committed: its size is what group commit coalesced.
+            context.metrics().recordGroupSize(group.size());
         } catch (Refused e) {
             results = e.members;
         } catch (RuntimeException e) {
             group.forEach(r -> r.complete(null, e));
             return;
         }
-        context.metrics().recordGroupSize(group.size());
         try {
             listener.grouped(tenant, members, results);
         } catch (RuntimeException e) {

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * takes {@code /health} or the other tenants down with it. Store calls are made to wait the way a
  * busy database makes them wait: the test holds the tenants' counter rows locked, so their pushes
  * block inside PostgreSQL until it lets go. Deterministic: the test waits until PostgreSQL shows
- * the pushes waiting before it probes.
+ * the pushes waiting before it probes, and the store's lock wait is longer than the test.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class OverloadTest {
@@ -49,7 +49,9 @@ class OverloadTest {
     /** A store whose tenants each have one op, so that their counter rows exist to be locked. */
     private SyncStore store(String... tenants) {
         db = HttpTesting.postgres();
-        SyncStore store = SyncStore.create(db.jdbi());
+        // The pushes behind the locked rows must wait however long the probes take on a loaded
+        // machine, not give up after the default lock wait of 2 s.
+        SyncStore store = SyncStore.builder(db.jdbi()).lockWaitTimeout(LONG).build();
         store.migrate();
         for (String t : tenants) {
             store.push(t, List.of(Op.update(t + "-0", t + "-note", "note", VectorClock.of("x", 1), Payload.parse("0"))));
