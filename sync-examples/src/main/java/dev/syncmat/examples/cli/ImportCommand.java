@@ -24,6 +24,8 @@ import java.util.concurrent.Callable;
  * Re-running it after a failure finishes the work (objects already imported are duplicates).
  */
 @Command(name = "import", mixinStandardHelpOptions = true,
+        exitCodeListHeading = SyncCli.EXIT_CODES,
+        exitCodeList = {SyncCli.OK, SyncCli.INVALID_INPUT, SyncCli.USAGE, SyncCli.FAILURE},
         description = "Import a JSON-lines file of existing objects (id, type, tags, payload, deleted) into a tenant; "
                 + "prints one JSON report.")
 final class ImportCommand implements Callable<Integer> {
