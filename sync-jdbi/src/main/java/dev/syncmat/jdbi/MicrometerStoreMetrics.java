@@ -72,7 +72,7 @@ final class MicrometerStoreMetrics implements StoreMetrics {
                 .description("Pushes and rebuilds that gave up waiting for their tenant's lock (lockWaitTimeout)")
                 .register(registry);
         this.groupSize = DistributionSummary.builder("syncmat.push.group.size")
-                .description("Push requests committed in one transaction (1 until pushes are coalesced)")
+                .description("Push requests committed in one transaction (group commit)")
                 .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64).register(registry);
         Gauge.builder("syncmat.pull.waiters", this, m -> m.waiters.getAsInt())
                 .description("Live pulls waiting for a change now").register(registry);

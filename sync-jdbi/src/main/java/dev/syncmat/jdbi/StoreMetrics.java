@@ -30,8 +30,8 @@ interface StoreMetrics {
     }
 
     /**
-     * The number of push requests that shared one transaction. Group commit is not built yet, so
-     * the push path calls it with 1 for every push; the meter is there for when it is.
+     * The number of push requests that shared one committed transaction: a group commit's size,
+     * or 1 for a push with a transaction of its own (group commit off, or the caller's handle).
      */
     default void recordGroupSize(int size) {
     }
@@ -45,8 +45,8 @@ interface StoreMetrics {
     }
 
     /**
-     * Where the number of live pulls waiting now comes from. Live pulls are not built yet: until
-     * their component calls this, the gauge reads 0.
+     * Where the number of live pulls waiting now comes from: the store gives its
+     * {@link LivePulls#waiting()} when it is built.
      */
     default void liveWaiters(IntSupplier waiters) {
     }

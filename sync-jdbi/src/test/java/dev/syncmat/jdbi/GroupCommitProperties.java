@@ -2,8 +2,6 @@ package dev.syncmat.jdbi;
 
 import dev.syncmat.core.clock.ContextAliases;
 import dev.syncmat.core.op.Op;
-import dev.syncmat.core.op.OpKind;
-import dev.syncmat.core.op.Payload;
 import dev.syncmat.core.protocol.PushResult;
 import dev.syncmat.core.testing.CausalHistories;
 import dev.syncmat.core.testing.CausalHistory;
@@ -98,7 +96,7 @@ class GroupCommitProperties {
                 batch.add(random.nextInt(batch.size() + 1), ops.get(random.nextInt(ops.size())));
             } else if (roll < 0.25) {
                 // Reuses an op id with other content: whichever of the two runs second fails alone.
-                batch.add(random.nextInt(batch.size() + 1), changed(ops.get(random.nextInt(ops.size())), random.nextInt(3)));
+                batch.add(random.nextInt(batch.size() + 1), StoreStateProperties.PushReusedId.changed(ops.get(random.nextInt(ops.size())), random.nextInt(4)));
             } else if (roll < 0.30) {
                 // Names a context alias its object does not have: refused by the merge, inside the group.
                 Op op = batch.get(0);
@@ -117,22 +115,6 @@ class GroupCommitProperties {
             threads.add(i == 0 ? -1 : random.nextInt(THREADS));
         }
         return new Scenario(kind, requests, threads);
-    }
-
-    private static Op changed(Op op, int change) {
-        Op.Builder b = op.toBuilder();
-        switch (change) {
-            case 0 -> b.clock(op.clock().increment("intruder"));
-            case 1 -> b.tags(List.of("reused"));
-            default -> {
-                if (op.isDelete()) {
-                    b.kind(OpKind.UPDATE).payload(Payload.parse("\"was a delete\""));
-                } else {
-                    b.payload(Payload.parse("[" + op.payload().json() + "]"));
-                }
-            }
-        }
-        return b.build();
     }
 
     private static SyncStore store(TestDatabases.Database db, int maxGroupRequests) {

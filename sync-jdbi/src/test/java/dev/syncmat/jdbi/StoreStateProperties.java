@@ -444,7 +444,8 @@ class StoreStateProperties {
             });
         }
 
-        private static Op changed(Op op, int change) {
+        /** {@code op} with one thing changed under the same op id: 0 the clock, 1 the type, 2 the tags, 3 the payload or kind. */
+        static Op changed(Op op, int change) {
             Op.Builder b = op.toBuilder();
             switch (change) {
                 case 0 -> b.clock(op.clock().increment("intruder"));
