@@ -36,8 +36,8 @@ import java.util.Set;
  * lock the tenant's counter row, load the touched objects, then one write per table (as the
  * dialect writes batches). Re-sent and reused op ids are found before anything stays written:
  * where the dialect pushes optimistically (PostgreSQL) the journal rows are written behind a
- * savepoint and, when the unique index reports a known op id, the group rolls back to it and looks
- * the op ids up; elsewhere (H2, Citus) it looks them up first. Either way a rejected request leaves
+ * savepoint and, when the unique index reports a known op id or a request is refused, the group
+ * rolls back to it and looks the op ids up; elsewhere (H2, Citus) it looks them up first. Either way a rejected request leaves
  * nothing behind, and the work is O(ops of the group), whatever the journal's size.
  *
  * <p>The requests of a group are merged in memory one after the other, in the order given, each
@@ -107,11 +107,18 @@ final class PushWork {
             // unique index on (tenant_id, op_id) prove it; only when it objects (a re-sent op, or an op
             // id reused) roll back to here and take the path that looks the op ids up first. This
             // saves a round trip and an index probe per op on every ordinary push.
+            // A request refused here is run again on that path too: the op ids it would have journaled
+            // were never written, so only the lookup can tell whether one was reused, which is the
+            // error it must get (the op id checks come first), alone or in any group.
             h.savepoint(OPTIMISTIC);
             try {
                 List<Member> members = new Group(h, sql, engine, options, tenant, now, counters, Map.of()).run(requests, tallies);
-                h.releaseSavepoint(OPTIMISTIC);
-                return members;
+                if (members.stream().noneMatch(Member::failed)) {
+                    h.releaseSavepoint(OPTIMISTIC);
+                    return members;
+                }
+                h.rollbackToSavepoint(OPTIMISTIC);
+                LOG.debug("push for tenant \"{}\" has a refused request; looking its op ids up", tenant);
             } catch (JdbiException e) {
                 SQLException cause = StoreException.findSqlException(e);
                 if (cause == null || !sql.dialect().isOpIdCollision(cause)) {

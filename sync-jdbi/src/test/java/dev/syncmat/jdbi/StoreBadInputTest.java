@@ -227,6 +227,27 @@ class StoreBadInputTest {
                 .containsExactly(Outcome.APPLIED);
     }
 
+    /**
+     * A batch with two faults, an op id reused across batches after an op naming an alias its
+     * object lacks, gets the same error on every database and whatever else is pushed with it: the
+     * reused op id, which the store checks first. (PostgreSQL's optimistic push used to report the
+     * alias alone, and the lookup path the reuse, so a grouped push could differ from the same
+     * push alone.)
+     */
+    @StoreTesting.OnBothDatabases
+    void aReusedOpIdIsReportedBeforeAnAliasItsObjectLacks(TestDatabases.Kind kind) {
+        StoreTesting.Fixture f = withData(kind);
+        Op badAlias = good("g1", "doc-2").toBuilder().clock(VectorClock.of("c3", 1, ContextAliases.ACTOR, 3)).build();
+        Op reuse = update("x", "doc-1", "note", VectorClock.of("c1", 1), "{\"v\":9}", "inbox");
+        OpIdReusedException e = rejected(f, OpIdReusedException.class, "opId",
+                () -> f.store().push(T, List.of(badAlias, good("g2", "new-2"), reuse)));
+        assertThat(e.opId()).isEqualTo("x");
+        // Without the reuse, the alias is what is refused.
+        InvalidOpException alias = rejected(f, InvalidOpException.class, "clock",
+                () -> f.store().push(T, List.of(badAlias, good("g2", "new-2"))));
+        assertThat(alias.getMessage()).contains("has no aliases");
+    }
+
     @StoreTesting.OnBothDatabases
     void theSameOpWrittenDifferentlyIsADuplicateNotAReuse(TestDatabases.Kind kind) {
         StoreTesting.Fixture f = withData(kind);
