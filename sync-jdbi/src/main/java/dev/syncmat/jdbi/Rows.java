@@ -114,13 +114,13 @@ final class Rows {
     }
 
     /**
-     * The payload of op {@code opId} of {@code objectId}, read from its journal row the first time
-     * a merge needs it, within the caller's transaction; a missing row makes the object corrupt.
+     * Where the payloads of one object's other heads are read from, by op id, the first time a
+     * merge needs them, within the caller's transaction: one round trip for those a merge reads
+     * together ({@link Payload#readTogether}); a missing row makes the object corrupt.
      */
-    private static Payload deferredPayload(Handle h, Sql sql, String tenant, String objectId, String opId) {
-        return Payload.deferred(() -> sql.query(h, "journal_payload_by_op_id").bind("tenant", tenant).bind("opId", opId)
-                .mapTo(String.class).findOne()
-                .orElseThrow(() -> new CorruptRowException(objectId, "head " + opId + " has no journal row")));
+    private static Payload.Source deferredPayloads(Handle h, Sql sql, String tenant, String objectId) {
+        return Payload.source(opIds -> journalPayloads(h, sql, tenant, opIds),
+                opId -> new CorruptRowException(objectId, "head " + opId + " has no journal row"));
     }
 
     /** Op ids of the stored heads whose payloads live in the journal. */
@@ -137,8 +137,8 @@ final class Rows {
     /**
      * Objects with the given ids, by id, with their heads and aliases. One round trip, one more
      * when some of them have aliases, and for the other heads' payloads: with {@code deferPayloads}
-     * (a push) one round trip per payload that a merge reads ({@link Payload#deferred}), which for
-     * a merge beside n heads is O(log n); without (replay, which compares every head) one round
+     * (a push) one round trip per batch of payloads that a merge reads ({@link Payload#readTogether}),
+     * which for a merge beside n heads is about log2(n) / 4; without (replay, which compares every head) one round
      * trip for all of them.
      */
     static Map<String, StoredObject> objectsByIds(Handle h, Sql sql, MergeEngine engine, String tenant,
@@ -188,10 +188,11 @@ final class Rows {
                     List<Op> expanded = new ArrayList<>(r.others().size() + 1);
                     expanded.add(StoredAliases.expand(a, r.winner()));
                     boolean inline = false;
+                    Payload.Source journal = deferPayloads ? deferredPayloads(h, sql, tenant, r.objectId()) : null;
                     for (StoredForms.StoredHead head : r.others()) {
                         inline |= head.inlinePayload() != null;
                         Op op = deferPayloads && head.payloadInJournal()
-                                ? head.op(r.objectId(), deferredPayload(h, sql, tenant, r.objectId(), head.opId()))
+                                ? head.op(r.objectId(), journal.payload(head.opId()))
                                 : head.op(r.objectId(), payloads.get(head.opId()));
                         expanded.add(StoredAliases.expand(a, op));
                     }

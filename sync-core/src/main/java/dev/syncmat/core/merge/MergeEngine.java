@@ -3,6 +3,7 @@ package dev.syncmat.core.merge;
 import dev.syncmat.core.clock.ClockOrder;
 import dev.syncmat.core.clock.VectorClock;
 import dev.syncmat.core.op.Op;
+import dev.syncmat.core.op.Payload;
 
 import java.util.ArrayList;
 import java.util.Set;
@@ -123,7 +124,8 @@ public final class MergeEngine {
      * An op that is not after the context of an object with several heads. The heads it dominates
      * are found by clocks alone; the best of the others is the first of them in rank order, and the
      * op's place in that order is found by binary search, so a merge beside n heads makes
-     * O(log n) policy comparisons (and reads as many deferred payloads), not n.
+     * O(log n) policy comparisons, not n, and reads the deferred payloads they need in about
+     * log2(n) / 4 batches ({@link Payload#readTogether}).
      */
     private ApplyResult applyToHeads(ObjectState state, Op op) {
         List<Op> heads = state.headsByRank();
@@ -168,8 +170,15 @@ public final class MergeEngine {
             // ranked[0] ranks above op; find the first head op ranks above.
             int lo = 1;
             int hi = survivors;
-            while (lo < hi) {
+            for (int level = 0; lo < hi; level++) {
                 int mid = (lo + hi) >>> 1;
+                if (level % SEARCH_LEVELS_READ_TOGETHER == 0) {
+                    // The payloads the next levels of this search may compare, read in one go from a
+                    // store that defers them: a few reads in all instead of one per level.
+                    List<Payload> next = new ArrayList<>();
+                    searchTree(ranked, lo, hi, SEARCH_LEVELS_READ_TOGETHER, next);
+                    Payload.readTogether(next);
+                }
                 if (rank(op, ranked.get(mid)) > 0) {
                     hi = mid;
                 } else {
@@ -181,6 +190,30 @@ public final class MergeEngine {
         ranked.add(at, op);
         ObjectState next = new ObjectState(state.objectId(), List.copyOf(ranked), state.context().merge(op.causalClock()));
         return new ApplyResult(op, Outcome.MERGED, next, List.of(conflict(op, best, byPolicy, r, survivors)));
+    }
+
+    /**
+     * Levels of the binary search in {@link #applyToHeads} whose payloads are read together: the
+     * payloads of at most 2^4 - 1 = 15 heads per read, so a merge beside n heads reads deferred
+     * payloads about log2(n) / 4 times (3 times beside 1,000 heads) instead of log2(n) times.
+     */
+    private static final int SEARCH_LEVELS_READ_TOGETHER = 4;
+
+    /**
+     * Adds to {@code out} the payloads of the heads the binary search over {@code [lo, hi)} of
+     * {@code ranked} may compare in its next {@code levels} levels.
+     */
+    private static void searchTree(List<Op> ranked, int lo, int hi, int levels, List<Payload> out) {
+        if (lo >= hi || levels == 0) {
+            return;
+        }
+        int mid = (lo + hi) >>> 1;
+        Payload p = ranked.get(mid).payload();
+        if (p != null) {
+            out.add(p);
+        }
+        searchTree(ranked, lo, mid, levels - 1, out);
+        searchTree(ranked, mid + 1, hi, levels - 1, out);
     }
 
     /**

@@ -5,7 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.syncmat.core.Utf8Order;
 import dev.syncmat.core.internal.StrictJson;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -34,6 +40,9 @@ public final class Payload {
     // Null until a deferred payload is first read; then set once, after the fields it guards.
     private volatile String json;
     private Supplier<String> source;
+    // For a payload of a Source: the source and its key, so that readTogether can read it with others.
+    private final Source batch;
+    private final String key;
     private long utf8Length;
     // See Utf8Order.belowSurrogates: true for almost all payloads, and makes compare() faster.
     private boolean belowSurrogates;
@@ -42,6 +51,8 @@ public final class Payload {
     private int depth;
 
     private Payload(String json, int depth) {
+        this.batch = null;
+        this.key = null;
         this.utf8Length = Utf8Order.utf8Length(json);
         this.belowSurrogates = Utf8Order.belowSurrogates(json);
         this.depth = depth;
@@ -49,7 +60,13 @@ public final class Payload {
     }
 
     private Payload(Supplier<String> source) {
+        this(source, null, null);
+    }
+
+    private Payload(Supplier<String> source, Source batch, String key) {
         this.source = source;
+        this.batch = batch;
+        this.key = key;
         this.depth = -1;
     }
 
@@ -98,6 +115,84 @@ public final class Payload {
      */
     public static Payload deferred(Supplier<String> canonicalJson) {
         return new Payload(Objects.requireNonNull(canonicalJson, "canonicalJson"));
+    }
+
+    /**
+     * A source of deferred payloads that can read several in one call: {@link #payload} makes a
+     * payload that, read alone, asks the reader for its key only, and {@link #readTogether} asks it
+     * once for every unread payload of this source in a collection. For storage adapters that keep
+     * payloads apart from the heads that carry them and pay a round trip per read. Thread-safe.
+     */
+    public static final class Source {
+        private final Function<List<String>, Map<String, String>> reader;
+        private final Function<String, RuntimeException> missing;
+
+        private Source(Function<List<String>, Map<String, String>> reader, Function<String, RuntimeException> missing) {
+            this.reader = reader;
+            this.missing = missing;
+        }
+
+        /**
+         * A payload whose canonical text is the reader's answer for {@code key}, read the first time
+         * anything needs it or by {@link #readTogether}; the same rules as {@link #ofCanonicalJson}
+         * apply to the text.
+         */
+        public Payload payload(String key) {
+            Objects.requireNonNull(key, "key");
+            return new Payload(() -> {
+                String text = reader.apply(List.of(key)).get(key);
+                if (text == null) {
+                    throw missing.apply(key);
+                }
+                return text;
+            }, this, key);
+        }
+    }
+
+    /**
+     * A source of deferred payloads read by {@code reader}, which is given keys (distinct, in no
+     * particular order) and answers the canonical text of those it has; a key it leaves out makes
+     * the payload's lone read throw {@code missing}'s exception (a {@link #readTogether} leaves it
+     * unread instead, so that it fails only if it is needed).
+     */
+    public static Source source(Function<List<String>, Map<String, String>> reader,
+                                Function<String, RuntimeException> missing) {
+        return new Source(Objects.requireNonNull(reader, "reader"), Objects.requireNonNull(missing, "missing"));
+    }
+
+    /**
+     * Reads the unread payloads among {@code payloads} that come from a {@link Source}: one call of
+     * each source's reader for all of its keys. Payloads that are read already, not deferred or
+     * deferred by a plain supplier are left as they are. The result of every later read is the same
+     * as without this call; only the number of reads changes.
+     */
+    public static void readTogether(Collection<Payload> payloads) {
+        Map<Source, Map<String, List<Payload>>> unread = new LinkedHashMap<>();
+        for (Payload p : payloads) {
+            if (p != null && p.json == null && p.batch != null) {
+                unread.computeIfAbsent(p.batch, b -> new LinkedHashMap<>())
+                        .computeIfAbsent(p.key, k -> new ArrayList<>()).add(p);
+            }
+        }
+        unread.forEach((source, byKey) -> {
+            Map<String, String> texts = source.reader.apply(new ArrayList<>(byKey.keySet()));
+            byKey.forEach((key, list) -> {
+                String text = texts.get(key);
+                if (text != null) {
+                    list.forEach(p -> p.fill(text));
+                }
+            });
+        });
+    }
+
+    /** Sets the text of a deferred payload not read yet (else keeps what it read). */
+    private synchronized void fill(String text) {
+        if (json == null) {
+            utf8Length = Utf8Order.utf8Length(text);
+            belowSurrogates = Utf8Order.belowSurrogates(text);
+            json = text;
+            source = null;
+        }
     }
 
     /** The canonical text, read from the source first if the payload is deferred. */

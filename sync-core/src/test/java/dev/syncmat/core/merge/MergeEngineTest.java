@@ -6,7 +6,9 @@ import dev.syncmat.core.op.Payload;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -345,5 +347,56 @@ class MergeEngineTest {
         assertThat(above.state().heads()).extracting(Op::opId).containsExactly("x", "y", "z");
         assertThat(above.state().winnerOpId()).isEqualTo("z");
         assertThat(above.conflicts()).containsExactly(new Conflict("doc", "z", "y", ConflictReason.OP_ID_ORDER, 2));
+    }
+
+    /**
+     * A merge beside many heads whose payloads a store defers reads them in a few batches (the
+     * levels of its binary search, four at a time), not one per comparison, and comes to the
+     * state and conflict that the same heads with their payloads at hand give.
+     */
+    @Test
+    void aMergeBesideManyDeferredHeadsReadsTheirPayloadsInAFewBatches() {
+        for (int n : new int[] {3, 17, 100, 1000}) {
+            List<Op> ops = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                ops.add(update(String.format(Locale.ROOT, "w%04d", i), VectorClock.of("w" + i, 1),
+                        "{\"body\":\"" + "x".repeat(20) + String.format(Locale.ROOT, "%04d", (i * 7919) % n) + "\"}"));
+            }
+            ObjectState eager = applyAll(ops.toArray(Op[]::new));
+            // The same state as a store reads it back: heads in rank order, payloads deferred but the winner's.
+            Map<String, String> texts = new HashMap<>();
+            List<List<String>> calls = new ArrayList<>();
+            Payload.Source source = Payload.source(keys -> {
+                calls.add(List.copyOf(keys));
+                Map<String, String> found = new HashMap<>();
+                keys.forEach(k -> found.put(k, texts.get(k)));
+                return found;
+            }, k -> new IllegalStateException(k));
+            List<Op> ranked = new ArrayList<>();
+            for (Op head : eager.headsByRank()) {
+                texts.put(head.opId(), head.payload().json());
+                ranked.add(ranked.isEmpty() ? head : head.toBuilder().payload(source.payload(head.opId())).build());
+            }
+            ObjectState deferred = engine.fromRankedHeads("doc", ranked, eager.context());
+            // Supersedes one head, stands beside the others, and ranks below the winner.
+            Op next = update("w0001-2", VectorClock.of("w1", 2), "{\"body\":\"" + "x".repeat(20) + "0000\"}");
+            ApplyResult byEager = engine.apply(eager, next);
+            ApplyResult byDeferred = engine.apply(deferred, next);
+            List<List<String>> reads = List.copyOf(calls);
+            // (Comparing the heads reads the rest.)
+            assertThat(byDeferred.state().headsByRank()).as("heads beside %d", n).isEqualTo(byEager.state().headsByRank());
+            assertThat(byDeferred.conflicts()).isEqualTo(byEager.conflicts());
+            calls.clear();
+            calls.addAll(reads);
+            // One read for the best head the op meets when the winner was the head it superseded,
+            // then one per four levels of the search.
+            int levels = 32 - Integer.numberOfLeadingZeros(n);
+            assertThat(calls).as("reads beside %d heads", n).hasSizeLessThanOrEqualTo(1 + (levels + 3) / 4);
+            assertThat(calls.stream().mapToInt(List::size).max().orElse(0)).isLessThanOrEqualTo(15);
+            if (n == 1000) {
+                // Binary search alone would have read one payload per level, about ten.
+                assertThat(calls).hasSizeBetween(2, 4);
+            }
+        }
     }
 }
