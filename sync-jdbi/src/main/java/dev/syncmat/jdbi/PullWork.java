@@ -37,8 +37,10 @@ import java.util.Set;
  *
  * <p>Pages are bounded by count and by bytes: the page is cut from the candidates' change
  * sequences and stored sizes, and its objects are then read in chunks of about {@link #CHUNK_BYTES}
- * and handed to the sink one by one (an object larger than the byte budget comes alone). Memory is
- * O(one chunk or one object), whatever the tenant or the page holds.
+ * and handed to the sink one by one (an object larger than the byte budget comes alone). With
+ * {@code includeHeads} the other heads' payloads, read one object at a time as it is served, count
+ * toward the budget too: the page ends after the object that passes it. Memory is O(one chunk or
+ * one object), whatever the tenant or the page holds.
  */
 final class PullWork {
     /** About how many stored bytes of objects are read per round trip. */
@@ -72,12 +74,22 @@ final class PullWork {
                     .map((rs, ctx) -> new Entry(null, rs.getLong("change_seq"), bytes(rs, request), false)).list();
             hasMore = cut(keys, limit, maxPageBytes, entries);
             cursor = hasMore ? entries.get(entries.size() - 1).changeSeq() : head.changeSeq();
-            readRange(h, sql, tenant, since, entries, request.includeHeads(), sink);
+            int served = readRange(h, sql, tenant, since, entries, request.includeHeads(), new Budget(maxPageBytes), sink);
+            if (served < entries.size()) {
+                // The other heads' payloads filled the page: it ends at the last object served.
+                cursor = entries.get(served - 1).changeSeq();
+                hasMore = true;
+            }
         } else {
             long[] last = new long[1];
             hasMore = scopedEntries(h, sql, tenant, request, since, head.changeSeq(), limit, maxPageBytes, entries, last);
             cursor = hasMore ? last[0] : head.changeSeq();
-            readScoped(h, sql, tenant, entries, request.includeHeads(), sink);
+            int served = readScoped(h, sql, tenant, entries, request.includeHeads(), new Budget(maxPageBytes), sink);
+            if (served < entries.size()) {
+                // Candidates after the last entry served are judged again by the next page.
+                cursor = entries.get(served - 1).changeSeq();
+                hasMore = true;
+            }
         }
         sink.end(Cursors.encode(tenant, head, cursor), hasMore);
         return null;
@@ -100,9 +112,40 @@ final class PullWork {
         return candidates.size() > limit;
     }
 
-    // Unscoped: the page's objects are the rows with change sequences in (since, last entry], read in chunks.
-    private static void readRange(Handle h, Sql sql, String tenant, long since, List<Entry> page, boolean heads,
-                                  PullSink sink) {
+    /**
+     * The page's byte budget as its objects are served: the stored sizes the page was cut by, plus
+     * the other heads' payloads, which only reading them tells. Once they pass the budget, the page
+     * ends after the object that passed it.
+     */
+    private static final class Budget {
+        private final long max;
+        private long used;
+
+        Budget(long max) {
+            this.max = max;
+        }
+
+        /** Counts an object served; whether the page has room for the next one. */
+        boolean served(Entry e, List<CompetingHead> otherHeads) {
+            used += e.bytes();
+            if (otherHeads != null) {
+                for (CompetingHead head : otherHeads) {
+                    if (head.payload() != null) {
+                        used += head.payload().utf8Length();
+                    }
+                }
+            }
+            return used <= max;
+        }
+    }
+
+    /**
+     * Unscoped: the page's objects are the rows with change sequences in (since, last entry], read
+     * in chunks. Returns how many entries were served: fewer than the page's when the other heads'
+     * payloads filled the budget first.
+     */
+    private static int readRange(Handle h, Sql sql, String tenant, long since, List<Entry> page, boolean heads,
+                                 Budget budget, PullSink sink) {
         long after = since;
         for (int from = 0; from < page.size(); ) {
             int to = chunkEnd(page, from);
@@ -111,10 +154,17 @@ final class PullWork {
                     .bind("head", upTo).bind("limit", to - from + 1)
                     .map((rs, ctx) -> Map.entry(Rows.materialized(rs), rs.getString("other_heads") == null ? "" : rs.getString("other_heads")))
                     .list();
-            rows.forEach(row -> sink.object(row.getKey(), heads ? otherHeads(h, sql, tenant, row) : null));
+            for (int i = 0; i < rows.size(); i++) {
+                List<CompetingHead> others = heads ? otherHeads(h, sql, tenant, rows.get(i)) : null;
+                sink.object(rows.get(i).getKey(), others);
+                if (!budget.served(page.get(from + i), others) && from + i + 1 < page.size()) {
+                    return from + i + 1;
+                }
+            }
             after = upTo;
             from = to + 1;
         }
+        return page.size();
     }
 
     // The last index of the chunk that starts at from: about CHUNK_BYTES of objects, at least one.
@@ -210,8 +260,12 @@ final class PullWork {
         return candidates.size() == fetch;
     }
 
-    // Scoped: the page's objects read by id in chunks, handed over with the removals in page order.
-    private static void readScoped(Handle h, Sql sql, String tenant, List<Entry> page, boolean heads, PullSink sink) {
+    /**
+     * Scoped: the page's objects read by id in chunks, handed over with the removals in page order.
+     * Returns how many entries were served, as {@link #readRange} does.
+     */
+    private static int readScoped(Handle h, Sql sql, String tenant, List<Entry> page, boolean heads, Budget budget,
+                                  PullSink sink) {
         for (int from = 0; from < page.size(); ) {
             if (page.get(from).removal()) {
                 sink.removed(page.get(from).objectId());
@@ -227,10 +281,16 @@ final class PullWork {
             sql.query(h, "objects_by_ids").bind("tenant", tenant).bindArray("keys", String.class, ids)
                     .map((rs, ctx) -> Map.entry(Rows.materialized(rs), rs.getString("other_heads") == null ? "" : rs.getString("other_heads")))
                     .forEach(row -> rows.put(row.getKey().objectId(), row));
-            for (String id : ids) {
-                sink.object(rows.get(id).getKey(), heads ? otherHeads(h, sql, tenant, rows.get(id)) : null);
+            for (int i = 0; i < ids.size(); i++) {
+                Map.Entry<MaterializedObject, String> row = rows.get(ids.get(i));
+                List<CompetingHead> others = heads ? otherHeads(h, sql, tenant, row) : null;
+                sink.object(row.getKey(), others);
+                if (!budget.served(page.get(from + i), others) && from + i + 1 < page.size()) {
+                    return from + i + 1;
+                }
             }
             from = to + 1;
         }
+        return page.size();
     }
 }

@@ -86,4 +86,60 @@ class CompetingHeadsTest {
         assertThat(want.get("two").get(0).opId()).isEqualTo("two-1");
         assertThat(want.get("two").get(0).payload().json()).isEqualTo("{\"v\":1}");
     }
+
+    /**
+     * The other heads' payloads count toward a page's byte budget: objects whose stored rows are
+     * small but whose heads carry big payloads end a page once what it served passes the budget
+     * (the object that passes it still comes), and following the cursors still serves every object
+     * once, with its heads, scoped or not.
+     */
+    @StoreTesting.OnBothDatabases
+    void theOtherHeadsPayloadsCountTowardThePagesByteBudget(TestDatabases.Kind kind) {
+        TestDatabases.Database db = TestDatabases.create(kind);
+        long budget = 40 * 1024;
+        SyncStore store = SyncStore.builder(db.jdbi()).maxPageBytes(budget).build();
+        store.migrate();
+        // Eight objects, each with three concurrent heads of about 10 KiB: 30 KiB served per object,
+        // of which the row holds one payload.
+        List<Op> ops = new ArrayList<>();
+        for (int o = 0; o < 8; o++) {
+            for (int w = 0; w < 3; w++) {
+                ops.add(update("big-" + o + "-" + w, "big-" + o, "note", VectorClock.of("w" + w, 1),
+                        "\"" + o + "-" + w + "-" + "x".repeat(10 * 1024) + "\"", "work"));
+            }
+        }
+        store.push(T, ops);
+        Map<String, List<CompetingHead>> want = expected(ops);
+        for (Scope scope : List.of(Scope.all(), Scope.tags("work"))) {
+            Map<String, List<CompetingHead>> got = new HashMap<>();
+            List<Integer> sizes = new ArrayList<>();
+            String cursor = null;
+            while (true) {
+                PullResponse page = store.pull(T, new PullRequest(cursor, scope, 1000, true));
+                long served = 0;
+                long largest = 0;
+                for (var o : page.objects()) {
+                    assertThat(got).as("%s served once", o.objectId()).doesNotContainKey(o.objectId());
+                    got.put(o.objectId(), page.otherHeads().get(o.objectId()));
+                    long bytes = o.payload().utf8Length();
+                    for (CompetingHead head : page.otherHeads().get(o.objectId())) {
+                        bytes += head.payload().utf8Length();
+                    }
+                    served += bytes;
+                    largest = Math.max(largest, bytes);
+                }
+                // At most the budget and the one object that passed it.
+                assertThat(served).as("payload bytes of a page in %s", scope).isLessThanOrEqualTo(budget + largest);
+                sizes.add(page.objects().size());
+                if (!page.hasMore()) {
+                    break;
+                }
+                cursor = page.serverCursor();
+            }
+            assertThat(got).as("heads in %s", scope).isEqualTo(want);
+            // 30 KiB an object against 40 KiB a page: two objects a page (without counting the
+            // heads' payloads, the rows alone, about 10 KiB each, made pages of four).
+            assertThat(sizes).as("objects per page in %s", scope).containsExactly(2, 2, 2, 2);
+        }
+    }
 }
