@@ -32,6 +32,12 @@ final class DbOptions {
     @Option(names = "--password-env", paramLabel = "NAME", description = "Read the database password from environment variable NAME.")
     String passwordEnv;
 
+    /** The store's bound on heads per object ({@link HeadsOptions}), or null for its default. */
+    Integer maxHeads;
+
+    /** The store's head count logged at WARN ({@link HeadsOptions}), or null for its default. */
+    Integer warnHeads;
+
     /** Where the store's and the pools' meters go ({@code serve}), or null for none. */
     MeterRegistry meterRegistry;
 
@@ -149,6 +155,15 @@ final class DbOptions {
         return notAFile || ownLocking ? url : url + ";AUTO_SERVER=TRUE";
     }
 
+    private void heads(SyncStoreBuilder builder) {
+        if (maxHeads != null) {
+            builder.maxHeads(maxHeads);
+        }
+        if (warnHeads != null) {
+            builder.warnHeads(warnHeads);
+        }
+    }
+
     /** Opens a small pool and builds the store, doing {@code tables} about the tables. */
     Opened open(int poolSize, Tables tables) {
         // Checked before the database is opened.
@@ -170,6 +185,7 @@ final class DbOptions {
                     throw new UsageException("--policy: " + e.getMessage());
                 }
             }
+            heads(builder);
             SyncStore store = builder.build();
             if (tables == Tables.MIGRATE) {
                 store.migrate();

@@ -45,6 +45,9 @@ final class ImportCommand implements Callable<Integer> {
             description = "Objects per transaction (default 500, at most the store's push limit, 1000).")
     int batch;
 
+    @Mixin
+    HeadsOptions heads;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
@@ -54,6 +57,7 @@ final class ImportCommand implements Callable<Integer> {
         if (!Files.isRegularFile(file)) {
             throw new FileNotFoundException("no such file: " + file);
         }
+        heads.applyTo(db);
         ImportReport report;
         try (DbOptions.Opened opened = db.open(1)) {
             report = opened.store().importFile(tenant, file, batch);

@@ -47,6 +47,9 @@ final class PushCommand implements Callable<Integer> {
     int batch;
 
     @Mixin
+    HeadsOptions heads;
+
+    @Mixin
     ProgressOptions progressOptions;
 
     @Override
@@ -74,6 +77,7 @@ final class PushCommand implements Callable<Integer> {
         }
         SyncProtocol protocol = SyncProtocol.create();
         Progress progress = progressOptions.progress(err, "push", "ops", lines.size(), false);
+        heads.applyTo(db);
         try (DbOptions.Opened opened = db.open(2)) {
             // From here: the rate and the time left are those of pushing, not of opening the database.
             progress.start();

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -97,6 +98,9 @@ final class ServeCommand implements Callable<Integer> {
             description = "Open connections; past it new ones wait to be accepted (default 1024).")
     int maxConnections;
 
+    @Mixin
+    HeadsOptions heads;
+
     @Option(names = "--health-timeout", defaultValue = "1s", paramLabel = "D",
             description = "How long GET /health waits for SELECT 1 on its own connection before answering 503 (default 1s).")
     String healthTimeout;
@@ -126,6 +130,7 @@ final class ServeCommand implements Callable<Integer> {
         db.passwordEnv = passwordEnv;
         db.schema = schema;
         db.policy = policy;
+        heads.applyTo(db);
         // GET /metrics: the store's meters, the pools', the service's and the JVM's.
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);

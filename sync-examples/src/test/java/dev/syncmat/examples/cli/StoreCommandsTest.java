@@ -57,6 +57,38 @@ class StoreCommandsTest {
         assertThat(rows("sync_journal")).isEqualTo(9);
     }
 
+    /** --max-heads bounds the heads of an object the push leaves; a bound below 2 is a usage error that opens nothing. */
+    @Test
+    void pushTakesTheBoundOnHeadsFromMaxHeads() throws IOException {
+        Path ops = dir.resolve("concurrent.jsonl");
+        List<String> lines = new java.util.ArrayList<>();
+        for (String actor : List.of("a", "b", "c")) {
+            lines.add("{\"opId\":\"" + actor + "-1\",\"objectId\":\"doc\",\"objectType\":\"note\",\"kind\":\"update\","
+                    + "\"clock\":{\"" + actor + "\":1},\"payload\":\"" + actor + "\"}");
+        }
+        Files.write(ops, lines, StandardCharsets.UTF_8);
+        CliRunner.Result bounded = CliRunner.run("push", "--db", db(), "--tenant", "acme", "--input", ops.toString(),
+                "--max-heads", "2", "--warn-heads", "1");
+        assertThat(bounded.exitCode()).as(bounded.err()).isZero();
+        JsonNode page = json(CliRunner.run("pull", "--db", db(), "--tenant", "acme").out().strip());
+        // The third op would have left three heads: the store's resolution op collapsed them.
+        assertThat(page.get("objects").get(0).get("heads").intValue()).isEqualTo(1);
+        assertThat(rows("sync_journal")).isEqualTo(4);
+
+        CliRunner.Result other = CliRunner.run("push", "--db", db(), "--tenant", "other", "--input", ops.toString());
+        assertThat(other.exitCode()).as(other.err()).isZero();
+        JsonNode unbounded = json(CliRunner.run("pull", "--db", db(), "--tenant", "other").out().strip());
+        assertThat(unbounded.get("objects").get(0).get("heads").intValue()).isEqualTo(3);
+
+        CliRunner.Result refused = CliRunner.run("push", "--db", "jdbc:h2:" + dir.resolve("never").toAbsolutePath(),
+                "--tenant", "acme", "--input", ops.toString(), "--max-heads", "1");
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.err()).contains("--max-heads must be at least 2, but was 1");
+        assertThat(Files.exists(dir.resolve("never.mv.db"))).as("no database opened").isFalse();
+        assertThat(CliRunner.run("import", "--db", db(), "--tenant", "acme", "--file", ops.toString(), "--warn-heads", "0")
+                .err()).contains("--warn-heads must be at least 1, but was 0");
+    }
+
     @Test
     void pushValidatesTheWholeFileBeforeWritingAnything() throws IOException {
         Path ops = acmeOps();
