@@ -3,6 +3,8 @@ package dev.syncmat.jdbi;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.syncmat.core.InvalidInputException;
+import dev.syncmat.core.clock.ContextAliases;
+import dev.syncmat.core.clock.InvalidClockException;
 import dev.syncmat.core.json.SyncJson;
 import dev.syncmat.core.op.Op;
 
@@ -22,13 +24,17 @@ import java.util.function.Consumer;
  *
  * <pre>
  * {"type":"horizon","tenantId":"acme","horizon":"2026-06-01T00:00:00Z","horizonJournalSeq":14,"policy":"delete-wins"}
+ * {"type":"aliases","objectId":"note-1","aliases":[{"a":3,"b":1,...},{"~":1,"c":2,...}]}
  * {"type":"entry","journalSeq":3,"receivedAt":"...","op":{...}}
  * {"type":"snapshot","objectId":"note-1","heads":[{"journalSeq":7,"receivedAt":"...","op":{...}}]}
  * </pre>
  *
  * <p>An {@code entry} is a journal entry before the horizon that the purge removed; a
  * {@code snapshot} line lists an object's heads at the horizon, whose journal rows the purge kept
- * (they are where replay starts). The removed entries together with the journal that remains are
+ * (they are where replay starts). An object's lines come together, and an object with context
+ * aliases has an {@code aliases} line first: each alias in its stored form
+ * ({@link dev.syncmat.core.clock.ContextAliases#stored}), so that the archive alone tells what the
+ * clocks of its ops that name an alias ({@code "~"}) stand for. The removed entries together with the journal that remains are
  * the tenant's whole journal, so materializing them (in any order) gives the objects the unpurged
  * store had; the snapshot lines with the entries after the horizon give the same objects too.
  * A purge that failed part way and was run again leaves two files; read both (an entry may be in
@@ -45,7 +51,9 @@ public final class PurgeArchive {
      *
      * @param journalSeq   its position in the tenant's journal
      * @param receivedAt   when the store received it
-     * @param op           the op
+     * @param op           the op, its clock expanded when it names a context alias (by the
+     *                     object's {@code aliases} line), so that any merge of these ops, the
+     *                     store's or another's, reads it as the store did
      * @param snapshotHead whether it came from a snapshot line (its row stayed in the journal)
      */
     public record Entry(long journalSeq, Instant receivedAt, Op op, boolean snapshotHead) {
@@ -61,31 +69,61 @@ public final class PurgeArchive {
     public static void read(BufferedReader in, SyncJson json, Consumer<Entry> sink) throws IOException {
         String line;
         long n = 0;
+        // The aliases of the object whose lines are being read (an object's lines come together).
+        String aliased = null;
+        ContextAliases aliases = ContextAliases.none();
         while ((line = in.readLine()) != null) {
             n++;
             if (line.isBlank()) {
                 continue;
             }
-            JsonNode node = SyncJson.parseTree(line, "line " + n);
+            String where = "line " + n;
+            JsonNode node = SyncJson.parseTree(line, where);
             String type = node.path("type").asText("");
             switch (type) {
                 case "horizon" -> {
                 }
-                case "entry" -> sink.accept(entry(node, json, false));
+                case "aliases" -> {
+                    aliased = node.path("objectId").asText();
+                    aliases = aliases(node.path("aliases"), where);
+                }
+                case "entry" -> sink.accept(entry(node, json, false, aliased, aliases, where));
                 case "snapshot" -> {
                     for (JsonNode head : node.path("heads")) {
-                        sink.accept(entry(head, json, true));
+                        sink.accept(entry(head, json, true, aliased, aliases, where));
                     }
                 }
-                default -> throw new InvalidInputException("line " + n,
-                        "line " + n + " of the archive has type \"" + type + "\"; expected horizon, entry or snapshot");
+                default -> throw new InvalidInputException(where,
+                        where + " of the archive has type \"" + type + "\"; expected horizon, aliases, entry or snapshot");
             }
         }
     }
 
-    private static Entry entry(JsonNode node, SyncJson json, boolean head) {
-        return new Entry(node.path("journalSeq").asLong(), Instant.parse(node.path("receivedAt").asText()),
-                json.readOp(node.path("op")), head);
+    private static ContextAliases aliases(JsonNode list, String where) {
+        ContextAliases a = ContextAliases.none();
+        try {
+            for (JsonNode stored : list) {
+                a = a.with(StoredForms.parseClock(stored.toString()));
+            }
+        } catch (RuntimeException e) {
+            throw new InvalidInputException(where, where + " of the archive has aliases that do not read back: " + e.getMessage());
+        }
+        return a;
+    }
+
+    private static Entry entry(JsonNode node, SyncJson json, boolean head, String aliased, ContextAliases aliases,
+                               String where) {
+        Op op = json.readOp(node.path("op"));
+        if (ContextAliases.namesAlias(op.clock())) {
+            ContextAliases a = op.objectId().equals(aliased) ? aliases : ContextAliases.none();
+            try {
+                op = op.toBuilder().clock(a.expand(op.clock())).build();
+            } catch (InvalidClockException e) {
+                throw new InvalidInputException(where, where + " of the archive: op \"" + op.opId() + "\" of object \""
+                        + op.objectId() + "\": " + e.reason() + " in the archive's aliases line");
+            }
+        }
+        return new Entry(node.path("journalSeq").asLong(), Instant.parse(node.path("receivedAt").asText()), op, head);
     }
 
     /** Writes an archive as a purge finds its lines; {@link #flush} before the rows are removed. */
@@ -105,6 +143,24 @@ public final class PurgeArchive {
                 g.writeStringField("horizon", horizon.toString());
                 g.writeNumberField("horizonJournalSeq", horizonJournalSeq);
                 g.writeStringField("policy", policyId);
+                g.writeEndObject();
+            }));
+        }
+
+        /** The aliases line of an object, before its other lines; nothing for an object without aliases. */
+        void aliases(String objectId, ContextAliases aliases) {
+            if (aliases.latest() == 0) {
+                return;
+            }
+            line(SyncJson.write(g -> {
+                g.writeStartObject();
+                g.writeStringField("type", "aliases");
+                g.writeStringField("objectId", objectId);
+                g.writeArrayFieldStart("aliases");
+                for (int k = 1; k <= aliases.latest(); k++) {
+                    g.writeRawValue(aliases.stored(k).toJson());
+                }
+                g.writeEndArray();
                 g.writeEndObject();
             }));
         }

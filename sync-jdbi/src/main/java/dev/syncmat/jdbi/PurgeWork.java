@@ -249,6 +249,9 @@ final class PurgeWork {
                     if (current[0] == null || !current[0].objectId.equals(id)) {
                         finish(current[0], out, totals);
                         current[0] = new Tracked(id, aliases.getOrDefault(id, ContextAliases.none()));
+                        if (out != null) {
+                            out.aliases(id, current[0].aliases);
+                        }
                     }
                     Tracked t = current[0];
                     Op op = StoredAliases.expand(t.aliases, e.op());

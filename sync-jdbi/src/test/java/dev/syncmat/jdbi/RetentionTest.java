@@ -176,6 +176,65 @@ class RetentionTest {
         assertThat(StoreTesting.seqOf(all.pages().get(0).serverCursor())).isLessThan(report.horizonChangeSeq());
     }
 
+    /**
+     * An archive is self-contained for objects with context aliases: an object written by more
+     * actors than the alias threshold, then by clients that send the compressed context they were
+     * served ({@code "~": k}), is archived with its aliases, and the archive's ops alone (removed
+     * entries and snapshot heads) materialize, in the reference model, to the same object as the
+     * ops with their full clocks.
+     */
+    @StoreTesting.OnBothDatabases
+    void anArchiveCarriesTheAliasesItsOpsName(TestDatabases.Kind kind) {
+        Pair p = pair(kind);
+        List<Op> full = new ArrayList<>();
+        Map<String, Long> context = new TreeMap<>();
+        // 70 actors in a chain: each saw every op before it (the threshold is 64 entries).
+        for (int i = 0; i < 70; i++) {
+            context.put("w" + i, 1L);
+            Op op = update("w" + i + "-1", "big", "note", VectorClock.of(context), "{\"n\":" + i + "}", "t");
+            full.add(op);
+            p.store().push(T, List.of(op));
+        }
+        // Clients on the served, compressed context: one supersedes, two then write concurrently.
+        VectorClock served = p.store().get(T, "big").context();
+        assertThat(served.get("~")).as("the store made an alias").isPositive();
+        VectorClock expanded = VectorClock.of(context);
+        Op next = update("x-1", "big", "note", served.merge(VectorClock.of("x", 1)), "{\"n\":\"x\"}", "t");
+        p.store().push(T, List.of(next));
+        full.add(next.toBuilder().clock(expanded.merge(VectorClock.of("x", 1))).build());
+        VectorClock served2 = p.store().get(T, "big").context();
+        for (String actor : List.of("y", "z")) {
+            Op op = update(actor + "-1", "big", "note", served2.merge(VectorClock.of(actor, 1)), "{\"n\":\"" + actor + "\"}", "t");
+            p.store().push(T, List.of(op));
+            full.add(op.toBuilder().clock(expanded.merge(VectorClock.of("x", 1, actor, 1))).build());
+        }
+        assertThat(p.store().get(T, "big").heads()).isEqualTo(2);
+
+        p.clock().now = START.plusSeconds(3600);
+        ByteArrayOutputStream archive = new ByteArrayOutputStream();
+        PurgeReport report = p.store().purge(T, PurgeOptions.before(START.plusSeconds(60)).withArchive(archive));
+        assertThat(report.journalArchived()).isPositive();
+        String text = archive.toString(StandardCharsets.UTF_8);
+        assertThat(text).contains("\"type\":\"aliases\"");
+
+        List<Op> archived = new ArrayList<>();
+        try {
+            PurgeArchive.read(new BufferedReader(new StringReader(text)), SyncJson.create(), e -> archived.add(e.op()));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        // Every op was before the horizon: removed or a snapshot head, one line each.
+        assertThat(archived).extracting(Op::opId).containsExactlyInAnyOrderElementsOf(full.stream().map(Op::opId).toList());
+        assertThat(archived).noneMatch(op -> op.clock().get("~") != 0);
+        ReferenceModel model = ReferenceModel.of(MergePolicy.deleteWins());
+        assertThat(model.materialize(archived)).isEqualTo(model.materialize(full));
+
+        // Without its aliases line the archive cannot tell what "~" stands for: refused, naming the line.
+        String stripped = text.lines().filter(l -> !l.contains("\"type\":\"aliases\"")).collect(java.util.stream.Collectors.joining("\n"));
+        assertThatThrownBy(() -> PurgeArchive.read(new BufferedReader(new StringReader(stripped)), SyncJson.create(), e -> { }))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("of the archive").hasMessageContaining("alias");
+    }
+
     @StoreTesting.OnBothDatabases
     void dryRunReportsWhatAPurgeRemovesAndWritesNothing(TestDatabases.Kind kind) {
         Pair p = pair(kind);

@@ -84,6 +84,18 @@ public final class ContextAliases {
         return deltas.size();
     }
 
+    /**
+     * The stored form of alias {@code k}, as {@link #with} takes it: what it adds to alias k - 1,
+     * with the entry {@code "~": k-1} when k > 1.
+     */
+    public VectorClock stored(int k) {
+        if (k < 1 || k > deltas.size()) {
+            throw new InvalidClockException("alias " + k + " does not exist (the latest is " + deltas.size() + ")");
+        }
+        VectorClock delta = deltas.get(k - 1);
+        return k == 1 ? delta : delta.merge(VectorClock.of(ACTOR, k - 1));
+    }
+
     /** The full clock alias {@code k} stands for. */
     public VectorClock clockOf(int k) {
         if (k < 1 || k > deltas.size()) {
