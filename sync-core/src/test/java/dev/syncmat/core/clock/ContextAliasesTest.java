@@ -47,6 +47,21 @@ class ContextAliasesTest {
     }
 
     @Test
+    void storedFormsAreWhatWithWasGivenAndReadBackToTheSameAliases() {
+        VectorClock b1 = VectorClock.of("a", 2, "b", 1);
+        ContextAliases one = ContextAliases.none().with(b1);
+        VectorClock second = one.compress(b1.increment("c").increment("a"));
+        ContextAliases two = one.with(second);
+        assertThat(two.stored(1)).isEqualTo(b1);
+        assertThat(two.stored(2)).isEqualTo(second).isEqualTo(VectorClock.of("~", 1, "a", 3, "c", 1));
+        ContextAliases again = ContextAliases.none().with(two.stored(1)).with(two.stored(2));
+        assertThat(again.clockOf(1)).isEqualTo(two.clockOf(1));
+        assertThat(again.clockOf(2)).isEqualTo(two.clockOf(2));
+        assertThatThrownBy(() -> two.stored(3)).isInstanceOf(InvalidClockException.class).hasMessageContaining("latest is 2");
+        assertThatThrownBy(() -> two.stored(0)).isInstanceOf(InvalidClockException.class);
+    }
+
+    @Test
     void unknownAliasIsRefused() {
         ContextAliases one = ContextAliases.none().with(VectorClock.of("a", 1));
         assertThatThrownBy(() -> one.expand(VectorClock.of("~", 2, "a", 1)))
