@@ -89,6 +89,65 @@ class StoreCommandsTest {
                 .err()).contains("--warn-heads must be at least 1, but was 0");
     }
 
+    /**
+     * {@code pull --wait}: a pull that finds nothing new waits for a push from another store (here
+     * another CLI run) and prints the page that holds it; one that nothing wakes prints the empty
+     * page at its deadline with the same cursor; a negative wait is refused naming waitMs.
+     */
+    @Test
+    void pullWaitsForAPushAndPrintsItsPage() throws Exception {
+        CliRunner.run("push", "--db", db(), "--tenant", "acme", "--input", acmeOps().toString());
+        String head = json(CliRunner.run("pull", "--db", db(), "--tenant", "acme", "--limit", "1000").out().strip())
+                .get("serverCursor").textValue();
+
+        java.util.concurrent.atomic.AtomicReference<CliRunner.Result> waited = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread puller = new Thread(() -> waited.set(CliRunner.run("pull", "--db", db(), "--tenant", "acme", "--since", head,
+                "--wait", "30000")), "cli-pull-wait");
+        puller.start();
+        // Until the pull is blocked in its wait (its thread parked under SyncStore.pull), not for a set time.
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!waitingInPull(puller)) {
+            assertThat(puller.isAlive()).as("the pull returned before anything was pushed: " + waited.get()).isTrue();
+            assertThat(System.nanoTime()).as("the pull never started waiting").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+        Path late = dir.resolve("late.jsonl");
+        Files.writeString(late, "{\"opId\":\"late-1\",\"objectId\":\"late\",\"objectType\":\"note\",\"kind\":\"update\","
+                + "\"clock\":{\"late\":1},\"payload\":1}\n", StandardCharsets.UTF_8);
+        assertThat(CliRunner.run("push", "--db", db(), "--tenant", "acme", "--input", late.toString()).exitCode()).isZero();
+        puller.join(60_000);
+        assertThat(puller.isAlive()).isFalse();
+        assertThat(waited.get().exitCode()).as(waited.get().err()).isZero();
+        JsonNode page = json(waited.get().out().strip());
+        assertThat(page.get("objects").findValuesAsText("objectId")).containsExactly("late");
+        String after = page.get("serverCursor").textValue();
+
+        // Nothing wakes this one: the empty page at its deadline, the cursor unchanged.
+        CliRunner.Result idle = CliRunner.run("pull", "--db", db(), "--tenant", "acme", "--since", after, "--wait", "200");
+        assertThat(idle.exitCode()).as(idle.err()).isZero();
+        JsonNode empty = json(idle.out().strip());
+        assertThat(empty.get("objects")).isEmpty();
+        assertThat(empty.get("serverCursor").textValue()).isEqualTo(after);
+
+        CliRunner.Result negative = CliRunner.run("pull", "--db", db(), "--tenant", "acme", "--wait", "-1");
+        assertThat(negative.exitCode()).isEqualTo(1);
+        assertThat(negative.err()).contains("waitMs");
+    }
+
+    private static boolean waitingInPull(Thread t) {
+        Thread.State state = t.getState();
+        if (state != Thread.State.WAITING && state != Thread.State.TIMED_WAITING) {
+            return false;
+        }
+        boolean inPull = false;
+        boolean parked = false;
+        for (StackTraceElement frame : t.getStackTrace()) {
+            inPull |= frame.getClassName().equals("dev.syncmat.jdbi.SyncStore") && frame.getMethodName().equals("pull");
+            parked |= frame.getClassName().equals("java.util.concurrent.CompletableFuture");
+        }
+        return inPull && parked;
+    }
+
     @Test
     void pushValidatesTheWholeFileBeforeWritingAnything() throws IOException {
         Path ops = acmeOps();
