@@ -47,6 +47,18 @@ public final class PurgeArchive {
     }
 
     /**
+     * The first line of an archive: whose journal it holds, up to where, and the policy it was
+     * merged with.
+     *
+     * @param tenantId          the tenant
+     * @param horizon           the purge's horizon
+     * @param horizonJournalSeq the last journal position the purge looked at
+     * @param policy            the id of the tenant's recorded merge policy
+     */
+    public record Horizon(String tenantId, Instant horizon, long horizonJournalSeq, String policy) {
+    }
+
+    /**
      * A journal entry read from an archive.
      *
      * @param journalSeq   its position in the tenant's journal
@@ -67,6 +79,19 @@ public final class PurgeArchive {
      * @throws InvalidInputException naming the line when a line is not one of the three types
      */
     public static void read(BufferedReader in, SyncJson json, Consumer<Entry> sink) throws IOException {
+        read(in, json, h -> {
+        }, sink);
+    }
+
+    /**
+     * As {@link #read(BufferedReader, SyncJson, Consumer)}, and hands the archive's horizon line to
+     * {@code horizons} when it comes (first, in an archive a purge wrote).
+     *
+     * @throws InvalidInputException naming the line when a line is not one of the line types or a
+     *                               horizon line lacks a field
+     */
+    public static void read(BufferedReader in, SyncJson json, Consumer<Horizon> horizons, Consumer<Entry> sink)
+            throws IOException {
         String line;
         long n = 0;
         // The aliases of the object whose lines are being read (an object's lines come together).
@@ -81,8 +106,7 @@ public final class PurgeArchive {
             JsonNode node = SyncJson.parseTree(line, where);
             String type = node.path("type").asText("");
             switch (type) {
-                case "horizon" -> {
-                }
+                case "horizon" -> horizons.accept(horizon(node, where));
                 case "aliases" -> {
                     aliased = node.path("objectId").asText();
                     aliases = aliases(node.path("aliases"), where);
@@ -96,6 +120,17 @@ public final class PurgeArchive {
                 default -> throw new InvalidInputException(where,
                         where + " of the archive has type \"" + type + "\"; expected horizon, aliases, entry or snapshot");
             }
+        }
+    }
+
+    private static Horizon horizon(JsonNode node, String where) {
+        try {
+            return new Horizon(java.util.Objects.requireNonNull(node.get("tenantId").textValue()),
+                    Instant.parse(node.get("horizon").textValue()), node.get("horizonJournalSeq").longValue(),
+                    java.util.Objects.requireNonNull(node.get("policy").textValue()));
+        } catch (RuntimeException e) {
+            throw new InvalidInputException(where, where + " of the archive is a horizon line without tenantId, horizon, "
+                    + "horizonJournalSeq and policy");
         }
     }
 
