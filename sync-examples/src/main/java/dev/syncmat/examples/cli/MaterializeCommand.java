@@ -32,8 +32,8 @@ import java.util.concurrent.Callable;
  * materialized object, sorted by tenant (lines without one first) then object id, both in UTF-8
  * byte order. The output depends only on the set of ops, not on their order or repetition.
  * {@code --archive FILE} (repeatable) adds the ops of a purge archive, for the archive's tenant:
- * alone, the objects as they were at its horizon; with the tenant's later ops as {@code --input},
- * as they are now.
+ * alone, the objects as they were at its horizon; ops given with {@code --input} as well combine
+ * with it (an op in both counts once).
  */
 @Command(name = "materialize", mixinStandardHelpOptions = true,
         exitCodeListHeading = SyncCli.EXIT_CODES,
