@@ -13,15 +13,19 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The store's meters in a Micrometer {@link MeterRegistry}; docs/operations.md ("Metrics") lists
@@ -51,8 +55,39 @@ final class MicrometerStoreMetrics implements StoreMetrics {
     private final Map<String, Counter> purged = new HashMap<>();
     private volatile IntSupplier waiters = () -> 0;
 
+    /**
+     * The stores whose meters are in one registry. A registry keeps one meter per name and tags,
+     * so the counters and timers of several stores add up; its gauges read this, so that they add
+     * up all the stores too (and not only the first store's). Stores that are gone drop out.
+     */
+    private static final class Stores {
+        private final Set<MicrometerStoreMetrics> all = Collections.newSetFromMap(new WeakHashMap<>());
+
+        synchronized void add(MicrometerStoreMetrics m) {
+            all.add(m);
+        }
+
+        synchronized double sum(ToDoubleFunction<MicrometerStoreMetrics> value) {
+            double sum = 0;
+            for (MicrometerStoreMetrics m : all) {
+                sum += value.applyAsDouble(m);
+            }
+            return sum;
+        }
+    }
+
+    private static final Map<MeterRegistry, Stores> STORES = new WeakHashMap<>();
+
+    private static Stores stores(MeterRegistry registry) {
+        synchronized (STORES) {
+            return STORES.computeIfAbsent(registry, r -> new Stores());
+        }
+    }
+
     private MicrometerStoreMetrics(MeterRegistry registry) {
         this.registry = registry;
+        Stores stores = stores(registry);
+        stores.add(this);
         for (String result : RESULTS) {
             pushTimers.put(result, latency("syncmat.push", "Push calls of the store, by result", result));
             pullTimers.put(result, latency("syncmat.pull", "Pull calls of the store (one page each), by result", result));
@@ -74,7 +109,7 @@ final class MicrometerStoreMetrics implements StoreMetrics {
         this.groupSize = DistributionSummary.builder("syncmat.push.group.size")
                 .description("Push requests committed in one transaction (group commit)")
                 .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64).register(registry);
-        Gauge.builder("syncmat.pull.waiters", this, m -> m.waiters.getAsInt())
+        Gauge.builder("syncmat.pull.waiters", stores, s -> s.sum(m -> m.waiters.getAsInt()))
                 .description("Live pulls waiting for a change now").register(registry);
         for (ReplayMode mode : ReplayMode.values()) {
             replayOps.put(mode, Counter.builder("syncmat.replay.ops").description("Journal entries read by replays")
@@ -83,9 +118,9 @@ final class MicrometerStoreMetrics implements StoreMetrics {
                 replays(mode, result);
             }
         }
-        Gauge.builder("syncmat.replay.running", replaysRunning, AtomicInteger::get)
+        Gauge.builder("syncmat.replay.running", stores, s -> s.sum(m -> m.replaysRunning.get()))
                 .description("Replays in progress").register(registry);
-        Gauge.builder("syncmat.replay.running.ops", replayRunningOps, AtomicLong::get)
+        Gauge.builder("syncmat.replay.running.ops", stores, s -> s.sum(m -> m.replayRunningOps.get()))
                 .description("Journal entries read so far by the replays in progress").register(registry);
         for (String kind : PURGED) {
             purged.put(kind, Counter.builder("syncmat.purge.rows").description("Rows removed by purges, by kind")

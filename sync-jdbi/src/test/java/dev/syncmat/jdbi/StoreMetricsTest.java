@@ -187,6 +187,27 @@ class StoreMetricsTest {
         assertThat(registry.get("syncmat.pull.waiters").gauge().value()).isEqualTo(3);
     }
 
+    /** Two stores on one registry: the gauges add both up, as the counters do, not only the first store's. */
+    @Test
+    void gaugesAddUpEveryStoreOfTheRegistry() {
+        MeterRegistry registry = new SimpleMeterRegistry();
+        StoreMetrics first = MicrometerStoreMetrics.supplier(registry).get();
+        StoreMetrics second = MicrometerStoreMetrics.supplier(registry).get();
+        first.liveWaiters(() -> 3);
+        second.liveWaiters(() -> 4);
+        assertThat(registry.get("syncmat.pull.waiters").gauge().value()).isEqualTo(7);
+        second.replayStarted(dev.syncmat.core.protocol.ReplayMode.VERIFY);
+        second.replayRead(dev.syncmat.core.protocol.ReplayMode.VERIFY, 10);
+        first.replayStarted(dev.syncmat.core.protocol.ReplayMode.REBUILD);
+        first.replayRead(dev.syncmat.core.protocol.ReplayMode.REBUILD, 5);
+        assertThat(registry.get("syncmat.replay.running").gauge().value()).isEqualTo(2);
+        assertThat(registry.get("syncmat.replay.running.ops").gauge().value()).isEqualTo(15);
+        // Another registry sees nothing of them.
+        MeterRegistry other = new SimpleMeterRegistry();
+        MicrometerStoreMetrics.supplier(other).get();
+        assertThat(other.get("syncmat.pull.waiters").gauge().value()).isZero();
+    }
+
     @Test
     void everyMeterIsRegisteredBeforeTheFirstCall() {
         MeterRegistry registry = new SimpleMeterRegistry();
