@@ -155,9 +155,7 @@ final class PullWork {
                     .map((rs, ctx) -> Map.entry(Rows.materialized(rs), rs.getString("other_heads") == null ? "" : rs.getString("other_heads")))
                     .list();
             for (int i = 0; i < rows.size(); i++) {
-                List<CompetingHead> others = heads ? otherHeads(h, sql, tenant, rows.get(i)) : null;
-                sink.object(rows.get(i).getKey(), others);
-                if (!budget.served(page.get(from + i), others) && from + i + 1 < page.size()) {
+                if (!serve(h, sql, tenant, rows.get(i), page.get(from + i), heads, budget, sink) && from + i + 1 < page.size()) {
                     return from + i + 1;
                 }
             }
@@ -165,6 +163,17 @@ final class PullWork {
             from = to + 1;
         }
         return page.size();
+    }
+
+    /**
+     * Hands one object row (object, stored other heads) of entry {@code e} to the sink, with its
+     * other heads when asked; whether the page has room for the next entry.
+     */
+    private static boolean serve(Handle h, Sql sql, String tenant, Map.Entry<MaterializedObject, String> row, Entry e,
+                                 boolean heads, Budget budget, PullSink sink) {
+        List<CompetingHead> others = heads ? otherHeads(h, sql, tenant, row) : null;
+        sink.object(row.getKey(), others);
+        return budget.served(e, others);
     }
 
     // The last index of the chunk that starts at from: about CHUNK_BYTES of objects, at least one.
@@ -282,10 +291,8 @@ final class PullWork {
                     .map((rs, ctx) -> Map.entry(Rows.materialized(rs), rs.getString("other_heads") == null ? "" : rs.getString("other_heads")))
                     .forEach(row -> rows.put(row.getKey().objectId(), row));
             for (int i = 0; i < ids.size(); i++) {
-                Map.Entry<MaterializedObject, String> row = rows.get(ids.get(i));
-                List<CompetingHead> others = heads ? otherHeads(h, sql, tenant, row) : null;
-                sink.object(row.getKey(), others);
-                if (!budget.served(page.get(from + i), others) && from + i + 1 < page.size()) {
+                if (!serve(h, sql, tenant, rows.get(ids.get(i)), page.get(from + i), heads, budget, sink)
+                        && from + i + 1 < page.size()) {
                     return from + i + 1;
                 }
             }

@@ -17,6 +17,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -33,10 +34,13 @@ import java.util.function.Consumer;
  * {@code snapshot} line lists an object's heads at the horizon, whose journal rows the purge kept
  * (they are where replay starts). An object's lines come together, and an object with context
  * aliases has an {@code aliases} line first: each alias in its stored form
- * ({@link dev.syncmat.core.clock.ContextAliases#stored}), so that the archive alone tells what the
- * clocks of its ops that name an alias ({@code "~"}) stand for. The removed entries together with the journal that remains are
- * the tenant's whole journal, so materializing them (in any order) gives the objects the unpurged
- * store had; the snapshot lines with the entries after the horizon give the same objects too.
+ * ({@link ContextAliases#stored}), so that the archive alone tells what the clocks of its ops that
+ * name an alias ({@code "~"}) stand for.
+ *
+ * <p>The removed entries together with the journal that remains are the tenant's whole journal,
+ * so materializing them (in any order, the remaining journal's clocks expanded with the object's
+ * aliases) gives the objects the unpurged store had; the snapshot lines with the entries after the
+ * horizon give the same objects too.
  * A purge that failed part way and was run again leaves two files; read both (an entry may be in
  * both: entries are identified by op id).
  *
@@ -125,9 +129,9 @@ public final class PurgeArchive {
 
     private static Horizon horizon(JsonNode node, String where) {
         try {
-            return new Horizon(java.util.Objects.requireNonNull(node.get("tenantId").textValue()),
+            return new Horizon(Objects.requireNonNull(node.get("tenantId").textValue()),
                     Instant.parse(node.get("horizon").textValue()), node.get("horizonJournalSeq").longValue(),
-                    java.util.Objects.requireNonNull(node.get("policy").textValue()));
+                    Objects.requireNonNull(node.get("policy").textValue()));
         } catch (RuntimeException e) {
             throw new InvalidInputException(where, where + " of the archive is a horizon line without tenantId, horizon, "
                     + "horizonJournalSeq and policy");
@@ -141,7 +145,8 @@ public final class PurgeArchive {
                 a = a.with(StoredForms.parseClock(stored.toString()));
             }
         } catch (RuntimeException e) {
-            throw new InvalidInputException(where, where + " of the archive has aliases that do not read back: " + e.getMessage());
+            throw new InvalidInputException(where, where + " of the archive has aliases that do not read back: "
+                    + e.getMessage());
         }
         return a;
     }

@@ -137,9 +137,9 @@ final class Rows {
     /**
      * Objects with the given ids, by id, with their heads and aliases. One round trip, one more
      * when some of them have aliases, and for the other heads' payloads: with {@code deferPayloads}
-     * (a push) one round trip per batch of payloads that a merge reads ({@link Payload#readTogether}),
-     * which for a merge beside n heads is about log2(n) / 4; without (replay, which compares every head) one round
-     * trip for all of them.
+     * (a push) one round trip per batch of payloads that a merge reads
+     * ({@link Payload#readTogether}), which for a merge beside n heads is about log2(n) / 4; without
+     * (replay, which compares every head) one round trip for all of them.
      */
     static Map<String, StoredObject> objectsByIds(Handle h, Sql sql, MergeEngine engine, String tenant,
                                                   Collection<String> objectIds, boolean deferPayloads) {

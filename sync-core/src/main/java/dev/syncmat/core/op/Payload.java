@@ -200,14 +200,10 @@ public final class Payload {
         String j = json;
         if (j == null) {
             synchronized (this) {
-                j = json;
-                if (j == null) {
-                    j = Objects.requireNonNull(source.get(), "deferred payload text");
-                    utf8Length = Utf8Order.utf8Length(j);
-                    belowSurrogates = Utf8Order.belowSurrogates(j);
-                    json = j;
-                    source = null;
+                if (json == null) {
+                    fill(Objects.requireNonNull(source.get(), "deferred payload text"));
                 }
+                j = json;
             }
         }
         return j;
