@@ -230,7 +230,7 @@ final class GroupCommit {
         List<PushWork.Member> results;
         try {
             results = context.inTransaction(SyncStore.pushing(tenant), null, (h, sql) -> {
-                List<PushWork.Member> m = PushWork.group(h, sql, options.engine(), options, tenant, members, tallies,
+                List<PushWork.Member> m = PushWork.group(h, sql, options.engine(), options, context.headsCache(), tenant, members, tallies,
                         Rows.utc(options.clock().instant()));
                 if (m.stream().allMatch(PushWork.Member::failed)) {
                     // Nothing to keep: not even the counter row a first push creates, or the policy it records.

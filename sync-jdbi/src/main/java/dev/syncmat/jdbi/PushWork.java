@@ -73,9 +73,9 @@ final class PushWork {
      * @throws SyncException the failure that refused it (nothing of it written, though the counter
      *                       row may have been created or locked: the caller's transaction decides)
      */
-    static PushResult push(Handle h, Sql sql, MergeEngine engine, StoreOptions options, String tenant, List<Op> ops,
-                           OffsetDateTime now, PushTally tally) {
-        Member m = group(h, sql, engine, options, tenant, List.of(ops), List.of(tally), now).get(0);
+    static PushResult push(Handle h, Sql sql, MergeEngine engine, StoreOptions options, HeadsCache cache, String tenant,
+                           List<Op> ops, OffsetDateTime now, PushTally tally) {
+        Member m = group(h, sql, engine, options, cache, tenant, List.of(ops), List.of(tally), now).get(0);
         if (m.failed()) {
             throw m.failure();
         }
@@ -90,7 +90,7 @@ final class PushWork {
      *
      * @throws PolicyMismatchException when the tenant's recorded policy is not the engine's
      */
-    static List<Member> group(Handle h, Sql sql, MergeEngine engine, StoreOptions options, String tenant,
+    static List<Member> group(Handle h, Sql sql, MergeEngine engine, StoreOptions options, HeadsCache cache, String tenant,
                               List<List<Op>> requests, List<PushTally> tallies, OffsetDateTime now) {
         long lockStart = System.nanoTime();
         Counters counters = Tenants.lock(h, sql, tenant);
@@ -112,7 +112,7 @@ final class PushWork {
             // error it must get (the op id checks come first), alone or in any group.
             h.savepoint(OPTIMISTIC);
             try {
-                List<Member> members = new Group(h, sql, engine, options, tenant, now, counters, Map.of()).run(requests, tallies);
+                List<Member> members = new Group(h, sql, engine, options, cache, tenant, now, counters, Map.of()).run(requests, tallies);
                 if (members.stream().noneMatch(Member::failed)) {
                     h.releaseSavepoint(OPTIMISTIC);
                     return members;
@@ -130,7 +130,7 @@ final class PushWork {
         }
         Set<String> opIds = new LinkedHashSet<>();
         requests.forEach(ops -> ops.forEach(op -> opIds.add(op.opId())));
-        return new Group(h, sql, engine, options, tenant, now, counters, Rows.journalByOpIds(h, sql, tenant, opIds))
+        return new Group(h, sql, engine, options, cache, tenant, now, counters, Rows.journalByOpIds(h, sql, tenant, opIds))
                 .run(requests, tallies);
     }
 
@@ -182,6 +182,7 @@ final class PushWork {
         private final Sql sql;
         private final MergeEngine engine;
         private final StoreOptions options;
+        private final HeadsCache cache;
         private final String tenant;
         private final OffsetDateTime now;
         private final Counters locked;
@@ -196,12 +197,13 @@ final class PushWork {
         /** Objects the requests merged so far changed, in the order they first did. */
         private final LinkedHashMap<String, Change> changes = new LinkedHashMap<>();
 
-        Group(Handle h, Sql sql, MergeEngine engine, StoreOptions options, String tenant, OffsetDateTime now,
-              Counters counters, Map<String, Rows.JournalEntry> journaled) {
+        Group(Handle h, Sql sql, MergeEngine engine, StoreOptions options, HeadsCache cache, String tenant,
+              OffsetDateTime now, Counters counters, Map<String, Rows.JournalEntry> journaled) {
             this.h = h;
             this.sql = sql;
             this.engine = engine;
             this.options = options;
+            this.cache = cache;
             this.tenant = tenant;
             this.now = now;
             this.locked = counters;
@@ -219,7 +221,7 @@ final class PushWork {
                     }
                 }
             }
-            before = Rows.objectsByIds(h, sql, engine, tenant, objectIds, true);
+            before = Rows.objectsByIds(h, sql, engine, tenant, objectIds, true, cache);
             // An object without a row may have been purged: its grave is what a late op is judged against.
             if (counters.purged() && before.size() < objectIds.size()) {
                 Set<String> missing = new LinkedHashSet<>(objectIds);
@@ -248,7 +250,11 @@ final class PushWork {
         private void flush() {
             Graves.Batch reborn = new Graves.Batch();
             changes.forEach((id, c) -> {
-                writes.objectRow(c.state(), c.aliases(), before.get(id), c.changeSeq(), false);
+                Rows.StoredObject stored = before.get(id);
+                List<String> headTexts = writes.objectRow(c.state(), c.aliases(), stored, c.changeSeq(), false);
+                // The next push beside these heads finds them parsed, if the database then holds what this wrote.
+                cache.wrote(tenant, id, c.state().headsByRank(), headTexts, stored == null ? Map.of() : stored.storedHeads(),
+                        c.aliases());
                 // The row replaces the grave of an object that was purged.
                 if (graves.containsKey(id)) {
                     reborn.delete(id);

@@ -171,7 +171,7 @@ final class ReplayWork {
         }
         Set<String> ids = new LinkedHashSet<>();
         finished.forEach(r -> ids.add(r.objectId));
-        Map<String, Rows.StoredObject> stored = Rows.objectsByIds(h, sql, engine, tenant, ids, false);
+        Map<String, Rows.StoredObject> stored = Rows.objectsByIds(h, sql, engine, tenant, ids, false, HeadsCache.OFF);
         Map<String, List<ConflictRecord>> storedConflicts = Rows.conflictsByObjects(h, sql, tenant, ids);
         Map<String, Set<String>> storedTags = Rows.tagsByObjects(h, sql, tenant, ids);
         // A purged tombstone has a grave instead of a row: it is consistent when the grave's state is

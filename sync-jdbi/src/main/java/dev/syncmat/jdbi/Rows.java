@@ -18,9 +18,11 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Reading and writing rows of the store's tables. */
 final class Rows {
@@ -35,7 +37,7 @@ final class Rows {
      * payload, a clock that is not JSON) has neither state nor view, and {@code unreadable} says why.
      */
     record StoredObject(String objectId, ObjectState state, MaterializedObject view, ContextAliases aliases,
-                        long changeSeq, String unreadable, Map<String, String> storedHeads) {
+                        long changeSeq, String unreadable, Map<String, StoredForms.StoredHead> storedHeads) {
         StoredObject(String objectId, ObjectState state, MaterializedObject view, ContextAliases aliases, long changeSeq,
                      String unreadable) {
             this(objectId, state, view, aliases, changeSeq, unreadable, Map.of());
@@ -94,9 +96,10 @@ final class Rows {
                 rs.getString("winner_timestamp"));
     }
 
-    // A row as read, before its other heads get their payloads and all heads are expanded.
+    // A row as read, before its other heads get their payloads and all heads are expanded; with the
+    // hash and length of its other_heads text, and the hash of its alias rows when the database gave it.
     private record RawObject(String objectId, Op winner, List<StoredForms.StoredHead> others, MaterializedObject view,
-                             long changeSeq, String unreadable) {
+                             long changeSeq, String unreadable, String headsHash, int headsChars, String aliasesHash) {
     }
 
     /**
@@ -136,28 +139,37 @@ final class Rows {
 
     /**
      * Objects with the given ids, by id, with their heads and aliases. One round trip, one more
-     * when some of them have aliases, and for the other heads' payloads: with {@code deferPayloads}
-     * (a push) one round trip per batch of payloads that a merge reads
-     * ({@link Payload#readTogether}), which for a merge beside n heads is about log2(n) / 4; without
-     * (replay, which compares every head) one round trip for all of them.
+     * when some of them have aliases (but not those whose aliases {@code cache} holds as stored),
+     * and for the other heads' payloads: with {@code deferPayloads} (a push) one round trip per
+     * batch of payloads that a merge reads ({@link Payload#readTogether}), which for a merge beside
+     * n heads is about log2(n) / 4; without (replay, which compares every head) one round trip for
+     * all of them. Stored heads and aliases that {@code cache} holds as they are stored are neither
+     * sent nor parsed again; what is read is kept in it.
      */
     static Map<String, StoredObject> objectsByIds(Handle h, Sql sql, MergeEngine engine, String tenant,
-                                                  Collection<String> objectIds, boolean deferPayloads) {
+                                                  Collection<String> objectIds, boolean deferPayloads, HeadsCache cache) {
         Map<String, StoredObject> found = new HashMap<>();
         if (objectIds.isEmpty()) {
             return found;
         }
-        List<RawObject> raw = sql.query(h, "objects_by_ids").bind("tenant", tenant).bindArray("keys", String.class, objectIds)
-                .map((rs, ctx) -> {
-                    String id = rs.getString("object_id");
-                    try {
-                        return new RawObject(id, winner(rs, id), StoredForms.parseOtherHeads(rs.getString("other_heads")),
-                                materialized(rs), rs.getLong("change_seq"), null);
-                    } catch (RuntimeException e) {
-                        // Whatever the library wrote reads back; anything else was written behind its back.
-                        return new RawObject(id, null, null, null, rs.getLong("change_seq"), String.valueOf(e.getMessage()));
-                    }
-                })
+        // What the cache holds of each object, taken once, so that the query and the rows agree on it.
+        Map<String, HeadsCache.Entry> kept = new HashMap<>();
+        List<String> ids = new ArrayList<>(objectIds);
+        List<String> known = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            HeadsCache.Entry e = cache.get(tenant, id);
+            if (e != HeadsCache.Entry.NONE) {
+                kept.put(id, e);
+            }
+            known.add(e.headsHash());
+        }
+        // Only a push that holds something asks the database to hash what it has.
+        boolean asKnown = !kept.isEmpty();
+        List<RawObject> raw = (asKnown
+                ? sql.query(h, "objects_by_ids_known").bindArray("known", String.class, known)
+                : sql.query(h, "objects_by_ids"))
+                .bind("tenant", tenant).bindArray("keys", String.class, ids)
+                .map((rs, ctx) -> raw(rs, asKnown, kept.getOrDefault(rs.getString("object_id"), HeadsCache.Entry.NONE), cache))
                 .list();
         Map<String, String> payloads = Map.of();
         if (!deferPayloads) {
@@ -171,13 +183,21 @@ final class Rows {
             payloads = journalPayloads(h, sql, tenant, payloadIds);
         }
         // A served context names the alias actor exactly when the object has aliases.
-        List<String> aliased = new ArrayList<>();
+        Map<String, ContextAliases> aliases = new HashMap<>();
+        Set<String> aliased = new LinkedHashSet<>();
         for (RawObject r : raw) {
             if (r.view() != null && ContextAliases.namesAlias(r.view().context())) {
-                aliased.add(r.objectId());
+                HeadsCache.Entry e = kept.get(r.objectId());
+                if (e != null && e.aliases() != null && r.aliasesHash() != null && r.aliasesHash().equals(e.aliasesHash())) {
+                    cache.aliasesHit();
+                    aliases.put(r.objectId(), e.aliases());
+                } else {
+                    aliased.add(r.objectId());
+                }
             }
         }
-        Map<String, ContextAliases> aliases = StoredAliases.byObjects(h, sql, tenant, aliased);
+        Map<String, List<String>> aliasTexts = new HashMap<>();
+        aliases.putAll(StoredAliases.byObjects(h, sql, tenant, aliased, aliasTexts));
         for (RawObject r : raw) {
             ContextAliases a = aliases.getOrDefault(r.objectId(), ContextAliases.none());
             StoredObject o;
@@ -185,33 +205,10 @@ final class Rows {
                 o = new StoredObject(r.objectId(), null, null, a, r.changeSeq(), r.unreadable());
             } else {
                 try {
-                    List<Op> expanded = new ArrayList<>(r.others().size() + 1);
-                    expanded.add(StoredAliases.expand(a, r.winner()));
-                    boolean inline = false;
-                    Payload.Source journal = deferPayloads ? deferredPayloads(h, sql, tenant, r.objectId()) : null;
-                    for (StoredForms.StoredHead head : r.others()) {
-                        inline |= head.inlinePayload() != null;
-                        Op op = deferPayloads && head.payloadInJournal()
-                                ? head.op(r.objectId(), journal.payload(head.opId()))
-                                : head.op(r.objectId(), payloads.get(head.opId()));
-                        expanded.add(StoredAliases.expand(a, op));
-                    }
-                    // The row's heads are what a merge left, so they are mutually concurrent, and
-                    // (since 0.1.0) stored from the winner down in rank order: read back without
-                    // comparing payloads, in O(n), not restore's O(n^2). Rows from before
-                    // keep payloads inline and op-id order, so they are ranked again. Replay in
-                    // verify mode checks both against the journal.
-                    VectorClock context = a.expand(r.view().context());
-                    ObjectState state = inline ? engine.fromHeads(r.objectId(), expanded, context)
-                            : engine.fromRankedHeads(r.objectId(), expanded, context);
-                    // Each other head's text as stored, for the next write of the row to copy.
-                    Map<String, String> texts = new HashMap<>();
-                    for (StoredForms.StoredHead head : r.others()) {
-                        if (head.text() != null) {
-                            texts.put(head.opId(), head.text());
-                        }
-                    }
-                    o = new StoredObject(r.objectId(), state, r.view(), a, r.changeSeq(), null, texts);
+                    HeadsCache.Entry e = kept.getOrDefault(r.objectId(), HeadsCache.Entry.NONE);
+                    Built b = stored(h, sql, engine, tenant, r, a, deferPayloads, payloads, e);
+                    o = b.object();
+                    keep(cache, tenant, r, a, e, aliasTexts.get(r.objectId()), b.templates());
                 } catch (RuntimeException e) {
                     o = new StoredObject(r.objectId(), null, null, a, r.changeSeq(), String.valueOf(e.getMessage()));
                 }
@@ -219,6 +216,124 @@ final class Rows {
             found.put(o.objectId(), o);
         }
         return found;
+    }
+
+    /**
+     * Keeps a readable object as just read, when the cache did not hold it so: its heads under the
+     * hash of their text (the database's, or computed here), its aliases under the hash of
+     * {@code aliasTexts} when they were read now (else as the cache held them).
+     */
+    private static void keep(HeadsCache cache, String tenant, RawObject r, ContextAliases a, HeadsCache.Entry kept,
+                             List<String> aliasTexts, List<Op> templates) {
+        boolean unchanged = kept.heads() == r.others() && aliasTexts == null && kept.templates() == templates;
+        if (!cache.worthKeeping(r.headsChars(), a.latest() > 0) || unchanged) {
+            return;
+        }
+        HeadsCache.Entry e;
+        if (a.latest() == 0) {
+            e = new HeadsCache.Entry(r.headsHash(), r.others(), r.headsChars(), null, null, List.of(), templates);
+        } else if (aliasTexts == null) {
+            e = new HeadsCache.Entry(r.headsHash(), r.others(), r.headsChars(), kept.aliasesHash(), kept.aliases(),
+                    kept.aliasTexts(), templates);
+        } else {
+            e = new HeadsCache.Entry(r.headsHash(), r.others(), r.headsChars(), HeadsCache.aliasesHash(aliasTexts), a,
+                    List.copyOf(aliasTexts), templates);
+        }
+        cache.put(tenant, r.objectId(), e);
+    }
+
+    /**
+     * The row as read: its other heads parsed from their text, or the cache's entry's when the
+     * database left the text out as the one that entry was made from ({@code asKnown}: read with
+     * {@code objects_by_ids_known}, which gives the hashes).
+     */
+    private static RawObject raw(ResultSet rs, boolean asKnown, HeadsCache.Entry kept, HeadsCache cache) throws SQLException {
+        String id = rs.getString("object_id");
+        String headsHash = asKnown ? rs.getString("heads_hash") : null;
+        String aliasesHash = asKnown ? rs.getString("aliases_hash") : null;
+        try {
+            String text = rs.getString("other_heads");
+            List<StoredForms.StoredHead> others;
+            int chars;
+            if (text == null && headsHash != null && headsHash.equals(kept.headsHash())) {
+                cache.headsHit();
+                others = kept.heads();
+                chars = kept.headsChars();
+            } else {
+                others = StoredForms.parseOtherHeads(text);
+                chars = text == null ? 0 : text.length();
+            }
+            MaterializedObject view = materialized(rs);
+            if (!asKnown && text != null && cache.worthKeeping(chars, ContextAliases.namesAlias(view.context()))) {
+                headsHash = HeadsCache.hash(text);
+            }
+            return new RawObject(id, winner(rs, id), others, view, rs.getLong("change_seq"), null, headsHash, chars,
+                    aliasesHash);
+        } catch (RuntimeException e) {
+            // Whatever the library wrote reads back; anything else was written behind its back.
+            return new RawObject(id, null, null, null, rs.getLong("change_seq"), String.valueOf(e.getMessage()),
+                    null, 0, null);
+        }
+    }
+
+    /** A stored object as built from its row, with its other heads as ops for a heads cache to keep ({@link HeadsCache.Entry#templates}). */
+    private record Built(StoredObject object, List<Op> templates) {
+    }
+
+    /**
+     * The stored object of a readable row with its aliases {@code a}; throws what makes it
+     * unreadable. The other heads' ops come from {@code kept}'s templates when the row's heads and
+     * aliases are the ones they were built from, each given its payload of this read.
+     */
+    private static Built stored(Handle h, Sql sql, MergeEngine engine, String tenant, RawObject r, ContextAliases a,
+                                boolean deferPayloads, Map<String, String> payloads, HeadsCache.Entry kept) {
+        List<StoredForms.StoredHead> others = r.others();
+        List<Op> templates = others == kept.heads() && a == kept.aliasesOrNone() ? kept.templates() : null;
+        List<Op> made = templates == null ? new ArrayList<>(others.size()) : null;
+        List<Op> expanded = new ArrayList<>(others.size() + 1);
+        expanded.add(StoredAliases.expand(a, r.winner()));
+        boolean inline = false;
+        Payload.Source journal = deferPayloads ? deferredPayloads(h, sql, tenant, r.objectId()) : null;
+        for (int i = 0; i < others.size(); i++) {
+            StoredForms.StoredHead head = others.get(i);
+            inline |= head.inlinePayload() != null;
+            Payload payload = !head.payloadInJournal() ? null
+                    : deferPayloads ? journal.payload(head.opId()) : journalPayload(payloads, head, r.objectId());
+            Op op;
+            if (templates != null) {
+                op = payload == null ? templates.get(i) : templates.get(i).withPayload(payload);
+            } else {
+                op = StoredAliases.expand(a, payload != null ? head.op(r.objectId(), payload) : head.op(r.objectId(), (String) null));
+                made.add(payload == null ? op : op.withPayload(HeadsCache.TEMPLATE_PAYLOAD));
+            }
+            expanded.add(op);
+        }
+        // The row's heads are what a merge left, so they are mutually concurrent, and
+        // (since 0.1.0) stored from the winner down in rank order: read back without
+        // comparing payloads, in O(n), not restore's O(n^2). Rows from before
+        // keep payloads inline and op-id order, so they are ranked again. Replay in
+        // verify mode checks both against the journal.
+        VectorClock context = a.expand(r.view().context());
+        ObjectState state = inline ? engine.fromHeads(r.objectId(), expanded, context)
+                : engine.fromRankedHeads(r.objectId(), expanded, context);
+        // Each other head as stored, for the next write of the row to copy its text.
+        Map<String, StoredForms.StoredHead> stored = new HashMap<>();
+        for (StoredForms.StoredHead head : others) {
+            if (head.text() != null) {
+                stored.put(head.opId(), head);
+            }
+        }
+        return new Built(new StoredObject(r.objectId(), state, r.view(), a, r.changeSeq(), null, stored),
+                templates != null ? templates : List.copyOf(made));
+    }
+
+    /** The payload of a head from the journal rows read for all heads at once. */
+    private static Payload journalPayload(Map<String, String> payloads, StoredForms.StoredHead head, String objectId) {
+        String text = payloads.get(head.opId());
+        if (text == null) {
+            throw new IllegalStateException("head " + head.opId() + " of object \"" + objectId + "\" has no journal row");
+        }
+        return Payload.ofCanonicalJson(text);
     }
 
     static ConflictRecord conflict(ResultSet rs) throws SQLException {

@@ -29,6 +29,7 @@ final class StoreContext {
     private final Jdbi jdbi;
     private final StoreOptions options;
     private final StoreMetrics metrics;
+    private final HeadsCache headsCache;
     private volatile Sql sql;
 
     StoreContext(Jdbi jdbi, StoreOptions options) {
@@ -36,9 +37,14 @@ final class StoreContext {
     }
 
     StoreContext(Jdbi jdbi, StoreOptions options, StoreMetrics metrics) {
+        this(jdbi, options, metrics, new HeadsCache(options.headsCacheChars()));
+    }
+
+    StoreContext(Jdbi jdbi, StoreOptions options, StoreMetrics metrics, HeadsCache headsCache) {
         this.jdbi = jdbi;
         this.options = options;
         this.metrics = metrics;
+        this.headsCache = headsCache;
         if (options.dialect() != null) {
             this.sql = new Sql(options.dialect().implementation(), options.schema());
         }
@@ -50,6 +56,11 @@ final class StoreContext {
 
     Jdbi jdbi() {
         return jdbi;
+    }
+
+    /** What the store keeps of the objects it merged into ({@link HeadsCache}). */
+    HeadsCache headsCache() {
+        return headsCache;
     }
 
     /** Where the store's work is reported ({@link StoreMetrics#NONE} without a meter registry). */

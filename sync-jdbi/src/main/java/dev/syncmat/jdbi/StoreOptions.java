@@ -39,13 +39,19 @@ import java.time.Duration;
  *                         store; one more fails with a retryable {@link TooManyWaitersException}
  * @param livePollInterval while the store cannot hear of commits (its PostgreSQL {@code LISTEN}
  *                         connection is down), how often each waiting pull is run again
+ * @param headsCacheChars  most characters of stored heads and aliases the store keeps parsed in
+ *                         memory for the next push beside them ({@code 0}: none); see
+ *                         {@link SyncStoreBuilder#headsCacheChars}
  */
 public record StoreOptions(Limits limits, Clock clock, MergeEngine engine, String schema, SqlDialect dialect,
                            int defaultPullLimit, int maxPullLimit, int maxPushOps, int maxScopeEntries,
                            Duration lockWaitTimeout, Duration statementTimeout, long maxPageBytes,
                            Duration slowPushThreshold, int aliasThreshold, int warnHeads, int maxHeads,
                            int maxGroupRequests, int maxGroupOps,
-                           Duration maxPullWait, int maxLiveWaiters, Duration livePollInterval) {
+                           Duration maxPullWait, int maxLiveWaiters, Duration livePollInterval, long headsCacheChars) {
+    /** The default bound on the heads cache: 8 Mi characters of stored text. */
+    public static final long DEFAULT_HEADS_CACHE_CHARS = 8L * 1024 * 1024;
+
     /** The default bound on the pushes in one group-commit transaction. */
     public static final int DEFAULT_MAX_GROUP_REQUESTS = 64;
     /** The default bound on an object's heads. */
@@ -58,6 +64,18 @@ public record StoreOptions(Limits limits, Clock clock, MergeEngine engine, Strin
     public static final int DEFAULT_MAX_LIVE_WAITERS = 10_000;
     /** The default interval at which waiting pulls are run again while commits cannot be heard: 1 s. */
     public static final Duration DEFAULT_LIVE_POLL_INTERVAL = Duration.ofSeconds(1);
+
+    /** Options with the default heads cache, as before it existed. */
+    public StoreOptions(Limits limits, Clock clock, MergeEngine engine, String schema, SqlDialect dialect,
+                        int defaultPullLimit, int maxPullLimit, int maxPushOps, int maxScopeEntries,
+                        Duration lockWaitTimeout, Duration statementTimeout, long maxPageBytes,
+                        Duration slowPushThreshold, int aliasThreshold, int warnHeads, int maxHeads,
+                        int maxGroupRequests, int maxGroupOps,
+                        Duration maxPullWait, int maxLiveWaiters, Duration livePollInterval) {
+        this(limits, clock, engine, schema, dialect, defaultPullLimit, maxPullLimit, maxPushOps, maxScopeEntries,
+                lockWaitTimeout, statementTimeout, maxPageBytes, slowPushThreshold, aliasThreshold, warnHeads, maxHeads,
+                maxGroupRequests, maxGroupOps, maxPullWait, maxLiveWaiters, livePollInterval, DEFAULT_HEADS_CACHE_CHARS);
+    }
 
     /**
      * Options with the default group-commit bounds (64 pushes, {@code maxPushOps} ops) and the

@@ -8,8 +8,10 @@ import dev.syncmat.core.op.InvalidOpException;
 import dev.syncmat.core.op.Op;
 import org.jdbi.v3.core.Handle;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,6 +26,12 @@ final class StoredAliases {
 
     /** The aliases of the given objects, by object id (objects without any are absent). One round trip. */
     static Map<String, ContextAliases> byObjects(Handle h, Sql sql, String tenant, Collection<String> objectIds) {
+        return byObjects(h, sql, tenant, objectIds, new HashMap<>());
+    }
+
+    /** As {@link #byObjects(Handle, Sql, String, Collection)}, with each object's stored texts, in order, in {@code texts}. */
+    static Map<String, ContextAliases> byObjects(Handle h, Sql sql, String tenant, Collection<String> objectIds,
+                                                 Map<String, List<String>> texts) {
         Map<String, ContextAliases> found = new HashMap<>();
         if (objectIds.isEmpty()) {
             return found;
@@ -31,7 +39,10 @@ final class StoredAliases {
         // Rows come ordered by object id and alias number, so each chain is read back in order.
         sql.query(h, "aliases_by_objects").bind("tenant", tenant).bindArray("keys", String.class, objectIds)
                 .map((rs, ctx) -> new Row(rs.getString("object_id"), rs.getLong("alias_seq"), rs.getString("clock")))
-                .forEach(r -> found.put(r.objectId, add(found.getOrDefault(r.objectId, ContextAliases.none()), r)));
+                .forEach(r -> {
+                    found.put(r.objectId, add(found.getOrDefault(r.objectId, ContextAliases.none()), r));
+                    texts.computeIfAbsent(r.objectId, k -> new ArrayList<>()).add(r.clock);
+                });
         return found;
     }
 

@@ -120,23 +120,47 @@ final class StoredForms {
 
     /**
      * As {@link #otherHeadsJson(ObjectState)}, copying the stored text of each head found in
-     * {@code stored} (op id to its text as read from the row) instead of writing it again: a push
-     * beside many heads changes one or two of them.
+     * {@code stored} (by op id, as read from the row) instead of writing it again: a push beside
+     * many heads changes one or two of them.
      */
-    static String otherHeadsJson(ObjectState state, Map<String, String> stored) {
+    static String otherHeadsJson(ObjectState state, Map<String, StoredHead> stored) {
+        return joinHeads(otherHeadTexts(state, stored));
+    }
+
+    /**
+     * The text of each head other than the winner, from the best after the winner down (the order
+     * a merge reads them in): a head found in {@code stored} with a text keeps it. Empty when the
+     * winner is the only head.
+     */
+    static List<String> otherHeadTexts(ObjectState state, Map<String, StoredHead> stored) {
         if (state.headCount() == 1) {
+            return List.of();
+        }
+        List<Op> ranked = state.headsByRank();
+        List<String> texts = new ArrayList<>(ranked.size() - 1);
+        for (int i = 1; i < ranked.size(); i++) {
+            Op head = ranked.get(i);
+            StoredHead s = stored.get(head.opId());
+            texts.add(s != null && s.text() != null ? s.text() : SyncJson.write(g -> writeHead(g, head)));
+        }
+        return texts;
+    }
+
+    /** The row's {@code other_heads} of these head texts: a JSON array, or null for none. */
+    static String joinHeads(List<String> texts) {
+        if (texts.isEmpty()) {
             return null;
         }
-        // From the best after the winner down: the order a merge reads them in.
-        List<Op> ranked = state.headsByRank();
-        StringBuilder sb = new StringBuilder(ranked.size() * 48).append('[');
-        for (int i = 1; i < ranked.size(); i++) {
-            if (i > 1) {
+        int length = 2 + texts.size();
+        for (String t : texts) {
+            length += t.length();
+        }
+        StringBuilder sb = new StringBuilder(length).append('[');
+        for (int i = 0; i < texts.size(); i++) {
+            if (i > 0) {
                 sb.append(',');
             }
-            Op head = ranked.get(i);
-            String text = stored.get(head.opId());
-            sb.append(text != null ? text : SyncJson.write(g -> writeHead(g, head)));
+            sb.append(texts.get(i));
         }
         return sb.append(']').toString();
     }

@@ -68,7 +68,12 @@ public final class SyncStore implements AutoCloseable {
     }
 
     SyncStore(Jdbi jdbi, StoreOptions options, StoreMetrics metrics) {
-        this.context = new StoreContext(jdbi, options, metrics);
+        this(jdbi, options, metrics, HeadsCache.MIN_CHARS);
+    }
+
+    /** With {@code headsCacheMinChars} for the heads cache's threshold: tests keep every object. */
+    SyncStore(Jdbi jdbi, StoreOptions options, StoreMetrics metrics, int headsCacheMinChars) {
+        this.context = new StoreContext(jdbi, options, metrics, new HeadsCache(options.headsCacheChars(), headsCacheMinChars));
         this.groups = new GroupCommit(context);
         this.live = new LivePulls(this::pullNow, () -> context.withHandle("starting live pulls",
                 (h, sql) -> sql.dialect().changeFeed(context.jdbi(), h, sql)), options);
@@ -83,6 +88,11 @@ public final class SyncStore implements AutoCloseable {
     /** A builder for a store on {@code jdbi}. */
     public static SyncStoreBuilder builder(Jdbi jdbi) {
         return new SyncStoreBuilder(jdbi);
+    }
+
+    /** What the store keeps parsed of objects it merged into; package-private, for tests. */
+    HeadsCache headsCache() {
+        return context.headsCache();
     }
 
     /** The options this store was built with. */
@@ -157,7 +167,7 @@ public final class SyncStore implements AutoCloseable {
                 return groups.push(tenantId, ops, tally);
             }
             PushResult result = context.inTransaction(pushing(tenantId), null,
-                    (h, sql) -> PushWork.push(h, sql, engine(), options(), tenantId, ops, now(), tally));
+                    (h, sql) -> PushWork.push(h, sql, engine(), options(), context.headsCache(), tenantId, ops, now(), tally));
             context.metrics().recordGroupSize(1);
             return result;
         });
@@ -215,7 +225,7 @@ public final class SyncStore implements AutoCloseable {
     public PushResult push(Handle handle, String tenantId, List<Op> ops) {
         return checkedAndMetered(tenantId, ops, tally -> {
             PushResult result = context.onCallerHandle(handle, pushing(tenantId),
-                    (h, sql) -> PushWork.push(h, sql, engine(), options(), tenantId, ops, now(), tally));
+                    (h, sql) -> PushWork.push(h, sql, engine(), options(), context.headsCache(), tenantId, ops, now(), tally));
             context.metrics().recordGroupSize(1);
             return result;
         });
@@ -240,7 +250,7 @@ public final class SyncStore implements AutoCloseable {
     public PushResult importObjects(String tenantId, List<ImportedObject> objects) {
         List<Op> ops = Checks.importBatch(options(), tenantId, objects);
         return context.inTransaction("importing objects for tenant \"" + tenantId + "\"", null,
-                (h, sql) -> PushWork.push(h, sql, engine(), options(), tenantId, ops, now(), new PushTally()));
+                (h, sql) -> PushWork.push(h, sql, engine(), options(), context.headsCache(), tenantId, ops, now(), new PushTally()));
     }
 
     /**

@@ -37,6 +37,8 @@ public final class SyncStoreBuilder {
     private Duration maxPullWait = StoreOptions.DEFAULT_MAX_PULL_WAIT;
     private int maxLiveWaiters = StoreOptions.DEFAULT_MAX_LIVE_WAITERS;
     private Duration livePollInterval = StoreOptions.DEFAULT_LIVE_POLL_INTERVAL;
+    private long headsCacheChars = StoreOptions.DEFAULT_HEADS_CACHE_CHARS;
+    private int headsCacheMinChars = HeadsCache.MIN_CHARS;
 
     SyncStoreBuilder(Jdbi jdbi) {
         this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
@@ -266,6 +268,30 @@ public final class SyncStoreBuilder {
         return this;
     }
 
+    /**
+     * Most characters of stored heads and context aliases the store keeps parsed in memory, so that
+     * a push beside an object's many heads, or into an object with many actors, reads and parses
+     * them again only when they changed; default 8 Mi characters (the parsed form takes a few times
+     * that in heap). Only objects whose stored heads are at least 4 KiB of text (about 100 heads)
+     * or that have aliases are kept, least recently used out first. An entry is used only while the
+     * database holds exactly the text it was read from (compared by SHA-256 in the same query), so
+     * writes by other processes, rebuilds, restores and hand edits need no invalidation. 0 turns it
+     * off: every push reads and parses the objects it merges into.
+     */
+    public SyncStoreBuilder headsCacheChars(long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException("headsCacheChars must be >= 0, but was " + value);
+        }
+        this.headsCacheChars = value;
+        return this;
+    }
+
+    /** The shortest stored heads text the heads cache keeps; package-private, so that tests keep every object. */
+    SyncStoreBuilder headsCacheMinChars(int value) {
+        this.headsCacheMinChars = value;
+        return this;
+    }
+
     private static Duration positive(String name, Duration value) {
         Objects.requireNonNull(value, name);
         if (value.toMillis() < 1) {
@@ -290,6 +316,7 @@ public final class SyncStoreBuilder {
         return new SyncStore(jdbi, new StoreOptions(limits, clock, MergeEngine.of(policy), schema, dialect,
                 defaultPullLimit, maxPullLimit, maxPushOps, maxScopeEntries, lockWaitTimeout, statementTimeout, maxPageBytes,
                 slowPushThreshold, aliasThreshold, warnHeads, maxHeads, maxGroupRequests,
-                maxGroupOps == null ? maxPushOps : maxGroupOps, maxPullWait, maxLiveWaiters, livePollInterval), metrics.get());
+                maxGroupOps == null ? maxPushOps : maxGroupOps, maxPullWait, maxLiveWaiters, livePollInterval, headsCacheChars),
+                metrics.get(), headsCacheMinChars);
     }
 }

@@ -91,13 +91,17 @@ public final class Op {
     }
 
     private Op(Op sent, VectorClock causalClock) {
+        this(sent, causalClock, sent.payload);
+    }
+
+    private Op(Op sent, VectorClock causalClock, Payload payload) {
         this.opId = sent.opId;
         this.objectId = sent.objectId;
         this.objectType = sent.objectType;
         this.kind = sent.kind;
         this.clock = sent.clock;
         this.causalClock = causalClock;
-        this.payload = sent.payload;
+        this.payload = payload;
         this.tags = sent.tags;
         this.timestamp = sent.timestamp;
         this.opIdBelowSurrogates = sent.opIdBelowSurrogates;
@@ -277,6 +281,23 @@ public final class Op {
             throw new IllegalArgumentException("an expanded clock names no alias, but was given " + expanded);
         }
         return expanded.equals(causalClock) ? this : new Op(this, expanded);
+    }
+
+    /**
+     * This op with {@code payload} in place of its own, everything else (the causal clock too) as
+     * it is: for storage adapters that keep an op read back once and give it, for each later read,
+     * a deferred payload of that read ({@link Payload#deferred}, {@link Payload.Source}). The
+     * payload must be the op's own (the same canonical text), or the merge is no longer
+     * deterministic; this is not checked.
+     *
+     * @throws IllegalArgumentException if {@code payload} is null for an update or not null for a delete
+     */
+    public Op withPayload(Payload payload) {
+        if ((kind == OpKind.UPDATE) != (payload != null)) {
+            throw new IllegalArgumentException(kind == OpKind.UPDATE ? "an update needs a payload"
+                    : "a delete has no payload");
+        }
+        return payload == this.payload ? this : new Op(this, causalClock, payload);
     }
 
     /** The canonical payload of an update; null for a delete. */

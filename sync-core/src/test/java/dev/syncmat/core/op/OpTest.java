@@ -373,4 +373,23 @@ class OpTest {
         assertThat(variant.opId()).isEqualTo("op-9");
         assertThat(variant.toBuilder().opId("op-1").build()).isEqualTo(base);
     }
+
+    @Test
+    void withPayloadSwapsThePayloadAndKeepsTheCausalClock() {
+        Op sent = Op.update("u1", "o1", "t", VectorClock.of("~", 2).merge(VectorClock.of("a", 3)), Payload.parse("{\"b\":1}"));
+        Op expanded = sent.withCausalClock(VectorClock.of("a", 3).merge(VectorClock.of("z", 9)));
+        Payload later = Payload.deferred(() -> "{\"b\":1}");
+        Op rebound = expanded.withPayload(later);
+        assertThat(rebound.payload()).isSameAs(later);
+        assertThat(rebound.causalClock()).isEqualTo(expanded.causalClock());
+        assertThat(rebound.clock()).isEqualTo(sent.clock());
+        assertThat(rebound).isEqualTo(sent);
+        assertThat(expanded.withPayload(expanded.payload())).isSameAs(expanded);
+        assertThatThrownBy(() -> sent.withPayload(null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("an update needs a payload");
+        Op delete = Op.delete("d1", "o1", "t", VectorClock.of("a", 1));
+        assertThat(delete.withPayload(null)).isSameAs(delete);
+        assertThatThrownBy(() -> delete.withPayload(later)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("a delete has no payload");
+    }
 }

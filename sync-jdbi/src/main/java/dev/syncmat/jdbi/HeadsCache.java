@@ -1,0 +1,246 @@
+package dev.syncmat.jdbi;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.syncmat.core.clock.ContextAliases;
+import dev.syncmat.core.op.Op;
+import dev.syncmat.core.op.OpKind;
+import dev.syncmat.core.op.Payload;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What a store keeps of the objects it merges into, so that the next push beside them need not
+ * read and parse them again: an object's other heads as parsed from its row's {@code other_heads},
+ * and its context aliases as parsed from its {@code sync_aliases} rows, each under the SHA-256 of
+ * the stored text it stands for. A push that holds an entry for an object asks for it with
+ * {@code objects_by_ids_known}: the database hashes what it holds and leaves out the text whose
+ * hash is the entry's. So an entry is used only while the stored text is exactly what it was made
+ * from, whoever wrote the rows in the meantime (another store or process, a rebuild, a purge, a
+ * restored backup, a hand edit), and nothing ever has to be invalidated. Entries are made from
+ * what a push reads and from what it writes (so the next push finds the row it left), before the
+ * transaction commits: an entry of a write that rolled back names text the database never held,
+ * and is never used.
+ *
+ * <p>Only objects whose stored heads are at least {@link #MIN_CHARS} characters long, or that have
+ * aliases, are kept: for the rest a read costs less. Bounded by
+ * {@link StoreOptions#headsCacheChars()} characters of the stored text behind the entries (the
+ * parsed form takes a few times that in memory), least recently used out first; 0 keeps nothing.
+ * Thread-safe: entries are immutable.
+ */
+final class HeadsCache {
+    /** The shortest stored heads text worth keeping: about 100 heads. */
+    static final int MIN_CHARS = 4096;
+
+    /**
+     * The payload of a kept op whose payload lives in the journal: never read, since every read
+     * swaps in a payload of its own; reading it is a bug and fails loudly.
+     */
+    static final Payload TEMPLATE_PAYLOAD = Payload.deferred(() -> {
+        throw new IllegalStateException("the payload of a kept head was used without being read from the journal");
+    });
+
+    /** A cache that keeps nothing: for work that reads many objects once (replay). */
+    static final HeadsCache OFF = new HeadsCache(0);
+
+    /**
+     * One object's entry: its parsed other heads, with the hash and length of their stored text;
+     * its aliases with the stored text of each (alias k at k - 1) and their hash (the aliases part
+     * is null when the object has none); and, once a read has built them, the heads as ops expanded
+     * under those aliases, in the same order, whose payloads from the journal are
+     * {@link #TEMPLATE_PAYLOAD} (each read gives them its own with {@link Op#withPayload}), or null.
+     */
+    record Entry(String headsHash, List<StoredForms.StoredHead> heads, int headsChars,
+                 String aliasesHash, ContextAliases aliases, List<String> aliasTexts, List<Op> templates) {
+        static final Entry NONE = new Entry(null, null, 0, null, null, List.of(), null);
+
+        /** The aliases, {@link ContextAliases#none()} when the object has none. */
+        ContextAliases aliasesOrNone() {
+            return aliases == null ? ContextAliases.none() : aliases;
+        }
+
+        int weight() {
+            int w = headsChars;
+            for (String t : aliasTexts) {
+                w += t.length();
+            }
+            return w;
+        }
+    }
+
+    private record Key(String tenant, String objectId) {
+    }
+
+    private final Cache<Key, Entry> entries;
+    private final int minChars;
+    private final AtomicLong headsHits = new AtomicLong();
+    private final AtomicLong aliasesHits = new AtomicLong();
+
+    HeadsCache(long maxChars) {
+        this(maxChars, MIN_CHARS);
+    }
+
+    /** With another threshold than {@link #MIN_CHARS}: for tests that want every object kept. */
+    HeadsCache(long maxChars, int minChars) {
+        if (maxChars < 0) {
+            throw new IllegalArgumentException("maxChars must be >= 0, but was " + maxChars);
+        }
+        this.minChars = minChars;
+        // Evictions run on the pushing thread: no background work, and the bound holds when a put returns.
+        this.entries = maxChars == 0 ? null : Caffeine.newBuilder().maximumWeight(maxChars)
+                .weigher((Key k, Entry e) -> e.weight()).executor(Runnable::run).build();
+    }
+
+    /** Whether anything is kept at all (a bound above 0). */
+    boolean enabled() {
+        return entries != null;
+    }
+
+    /** What is kept of the object, or {@link Entry#NONE}. */
+    Entry get(String tenant, String objectId) {
+        if (entries == null) {
+            return Entry.NONE;
+        }
+        Entry e = entries.getIfPresent(new Key(tenant, objectId));
+        return e == null ? Entry.NONE : e;
+    }
+
+    /** Whether an object whose stored heads are {@code headsChars} long, with aliases or not, is worth keeping. */
+    boolean worthKeeping(int headsChars, boolean hasAliases) {
+        return entries != null && (headsChars >= minChars || hasAliases);
+    }
+
+    /** Keeps {@code e} for the object when it is worth it, else forgets the object. */
+    void put(String tenant, String objectId, Entry e) {
+        if (entries == null) {
+            return;
+        }
+        Key key = new Key(tenant, objectId);
+        if (worthKeeping(e.headsChars(), e.aliases() != null && e.aliases().latest() > 0)) {
+            entries.put(key, e);
+        } else {
+            entries.invalidate(key);
+        }
+    }
+
+    /**
+     * Keeps what a push writes of an object: its other heads as {@code texts} (from the best after
+     * the winner down, as {@link StoredForms#otherHeadTexts} gave them, joined into the row's
+     * {@code other_heads}), where a head found in {@code read} (by op id, as read from the row
+     * before) with the same text is taken as parsed then, and its {@code aliases}.
+     */
+    void wrote(String tenant, String objectId, List<Op> ranked, List<String> texts, Map<String, StoredForms.StoredHead> read,
+               ContextAliases aliases) {
+        if (entries == null) {
+            return;
+        }
+        String text = StoredForms.joinHeads(texts);
+        int chars = text == null ? 0 : text.length();
+        if (!worthKeeping(chars, aliases.latest() > 0)) {
+            entries.invalidate(new Key(tenant, objectId));
+            return;
+        }
+        Entry prior = get(tenant, objectId);
+        // Kept heads keep their parsed form, and their op if the prior entry had them under these aliases.
+        boolean sameAliases = prior.aliasesOrNone() == aliases;
+        Map<String, Op> priorTemplates = new HashMap<>();
+        if (sameAliases && prior.templates() != null) {
+            for (Op t : prior.templates()) {
+                priorTemplates.put(t.opId(), t);
+            }
+        }
+        List<StoredForms.StoredHead> heads = new ArrayList<>(texts.size());
+        List<Op> templates = sameAliases && prior.templates() != null ? new ArrayList<>(texts.size()) : null;
+        for (int i = 0; i < texts.size(); i++) {
+            Op op = ranked.get(i + 1);
+            StoredForms.StoredHead h = read.get(op.opId());
+            // A head written anew is parsed alone, exactly as the whole text would parse it.
+            heads.add(h != null && texts.get(i).equals(h.text()) ? h : StoredForms.parseOtherHeads("[" + texts.get(i) + "]").get(0));
+            if (templates != null) {
+                Op t = priorTemplates.get(op.opId());
+                // The state's op is expanded under these aliases already; its payload stays with this push.
+                templates.add(t != null ? t : op.kind() == OpKind.UPDATE ? op.withPayload(TEMPLATE_PAYLOAD) : op);
+            }
+        }
+        Entry e;
+        if (aliases.latest() == 0) {
+            e = new Entry(hash(text), List.copyOf(heads), chars, null, null, List.of(), templates);
+        } else if (sameAliases) {
+            e = new Entry(hash(text), List.copyOf(heads), chars, prior.aliasesHash(), aliases, prior.aliasTexts(), templates);
+        } else {
+            List<String> aliasTexts = new ArrayList<>(aliases.latest());
+            for (int k = 1; k <= aliases.latest(); k++) {
+                aliasTexts.add(aliases.stored(k).toJson());
+            }
+            e = new Entry(hash(text), List.copyOf(heads), chars, aliasesHash(aliasTexts), aliases, List.copyOf(aliasTexts), null);
+        }
+        entries.put(new Key(tenant, objectId), e);
+    }
+
+    /** Counts a read of an object's stored heads that a kept entry saved. */
+    void headsHit() {
+        headsHits.incrementAndGet();
+    }
+
+    /** Counts a read of an object's aliases that a kept entry saved. */
+    void aliasesHit() {
+        aliasesHits.incrementAndGet();
+    }
+
+    /** How many reads of stored heads kept entries saved; for tests. */
+    long headsHits() {
+        return headsHits.get();
+    }
+
+    /** How many reads of aliases kept entries saved; for tests. */
+    long aliasesHits() {
+        return aliasesHits.get();
+    }
+
+    /** How many objects are kept, once pending evictions are done; for tests. */
+    long size() {
+        if (entries == null) {
+            return 0;
+        }
+        entries.cleanUp();
+        return entries.estimatedSize();
+    }
+
+    /**
+     * The hash the database gives {@code other_heads} text: SHA-256 of its UTF-8 bytes, in lower-case
+     * hex; null for null, as SQL's.
+     */
+    static String hash(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
+    /** The hash the database gives an object's alias rows: of {@code "k:clock"} for each, in order, a newline between. */
+    static String aliasesHash(List<String> texts) {
+        if (texts.isEmpty()) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int k = 1; k <= texts.size(); k++) {
+            if (k > 1) {
+                sb.append('\n');
+            }
+            sb.append(k).append(':').append(texts.get(k - 1));
+        }
+        return hash(sb.toString());
+    }
+}
