@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Only objects whose stored heads are at least {@link #MIN_CHARS} characters long, or that have
  * aliases, are kept: for the rest a read costs less. Bounded by
  * {@link StoreOptions#headsCacheChars()} characters of the stored text behind the entries (the
- * parsed form takes a few times that in memory), least recently used out first; 0 keeps nothing.
+ * parsed form takes about 9 bytes of heap per character of stored heads); past it, Caffeine drops the entries least likely
+ * to be used again (by recency and frequency). 0 keeps nothing.
  * Thread-safe: entries are immutable.
  */
 final class HeadsCache {

@@ -276,7 +276,7 @@ final class Rows {
         }
     }
 
-    /** A stored object as built from its row, with its other heads as ops for a heads cache to keep ({@link HeadsCache.Entry#templates}). */
+    /** A stored object as built from its row, with its other heads as ops for the heads cache ({@link HeadsCache.Entry#templates}). */
     private record Built(StoredObject object, List<Op> templates) {
     }
 
@@ -303,7 +303,8 @@ final class Rows {
             if (templates != null) {
                 op = payload == null ? templates.get(i) : templates.get(i).withPayload(payload);
             } else {
-                op = StoredAliases.expand(a, payload != null ? head.op(r.objectId(), payload) : head.op(r.objectId(), (String) null));
+                op = StoredAliases.expand(a, payload != null ? head.op(r.objectId(), payload)
+                        : head.op(r.objectId(), (String) null));
                 made.add(payload == null ? op : op.withPayload(HeadsCache.TEMPLATE_PAYLOAD));
             }
             expanded.add(op);

@@ -49,8 +49,8 @@ public record StoreOptions(Limits limits, Clock clock, MergeEngine engine, Strin
                            Duration slowPushThreshold, int aliasThreshold, int warnHeads, int maxHeads,
                            int maxGroupRequests, int maxGroupOps,
                            Duration maxPullWait, int maxLiveWaiters, Duration livePollInterval, long headsCacheChars) {
-    /** The default bound on the heads cache: 8 Mi characters of stored text. */
-    public static final long DEFAULT_HEADS_CACHE_CHARS = 8L * 1024 * 1024;
+    /** The default bound on the heads cache: 2 Mi characters of stored text (about 20 MB of heap). */
+    public static final long DEFAULT_HEADS_CACHE_CHARS = 2L * 1024 * 1024;
 
     /** The default bound on the pushes in one group-commit transaction. */
     public static final int DEFAULT_MAX_GROUP_REQUESTS = 64;

@@ -271,12 +271,13 @@ public final class SyncStoreBuilder {
     /**
      * Most characters of stored heads and context aliases the store keeps parsed in memory, so that
      * a push beside an object's many heads, or into an object with many actors, reads and parses
-     * them again only when they changed; default 8 Mi characters (the parsed form takes a few times
-     * that in heap). Only objects whose stored heads are at least 4 KiB of text (about 100 heads)
-     * or that have aliases are kept, least recently used out first. An entry is used only while the
-     * database holds exactly the text it was read from (compared by SHA-256 in the same query), so
-     * writes by other processes, rebuilds, restores and hand edits need no invalidation. 0 turns it
-     * off: every push reads and parses the objects it merges into.
+     * them again only when they changed; default 2 Mi characters (the parsed form takes about 9
+     * bytes of heap per character: about 20 MB). Only objects whose stored heads are at least 4 KiB of text (about 100 heads)
+     * or that have aliases are kept; past the bound, Caffeine drops those least likely to be used
+     * again (by recency and frequency). An entry is used only while the database holds exactly the
+     * text it was read from (compared by SHA-256 in the same query), so writes by other processes,
+     * rebuilds, restores and hand edits need no invalidation. 0 turns it off: every push reads and
+     * parses the objects it merges into.
      */
     public SyncStoreBuilder headsCacheChars(long value) {
         if (value < 0) {
