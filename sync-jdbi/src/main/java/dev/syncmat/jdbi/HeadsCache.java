@@ -84,6 +84,7 @@ final class HeadsCache {
     private final int minChars;
     private final AtomicLong headsHits = new AtomicLong();
     private final AtomicLong aliasesHits = new AtomicLong();
+    private final AtomicLong stale = new AtomicLong();
 
     HeadsCache(long maxChars) {
         this(maxChars, MIN_CHARS);
@@ -194,6 +195,16 @@ final class HeadsCache {
     /** Counts a read of an object's aliases that a kept entry saved. */
     void aliasesHit() {
         aliasesHits.incrementAndGet();
+    }
+
+    /** Counts a read that found the object's stored heads changed since its entry was made. */
+    void headsChanged() {
+        stale.incrementAndGet();
+    }
+
+    /** How many reads found stored heads changed since their entries were made; for tests. */
+    long changedHeads() {
+        return stale.get();
     }
 
     /** How many reads of stored heads kept entries saved; for tests. */

@@ -260,6 +260,9 @@ final class Rows {
                 others = kept.heads();
                 chars = kept.headsChars();
             } else {
+                if (kept.headsHash() != null) {
+                    cache.headsChanged();
+                }
                 others = StoredForms.parseOtherHeads(text);
                 chars = text == null ? 0 : text.length();
             }
