@@ -10,7 +10,6 @@ import dev.syncmat.core.testing.CausalHistory;
 import dev.syncmat.core.testing.CausalHistoryArbitraries;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -49,8 +48,9 @@ class HeadsCacheProperties {
     }
 
     @Property(tries = 30)
-    void cachedStoresWriteWhatAStoreWithoutACacheWritesOnH2(@ForAll("scenarios") Scenario s) {
-        check(s);
+    void cachedStoresWriteWhatAStoreWithoutACacheWritesOnH2(@ForAll("histories") CausalHistory history,
+                                                            @ForAll Random random) {
+        check(scenario(TestDatabases.Kind.H2, history, random));
         // Each path of the cache is taken in some tries (in about 70 to 80% of them each, as measured).
         for (String label : LABELS) {
             Statistics.label(label).coverage(c -> c.check(true).count(n -> n > 0));
@@ -62,24 +62,22 @@ class HeadsCacheProperties {
 
     /** Fewer tries: each costs two CREATE DATABASEs and real round trips. */
     @Property(tries = 6)
-    void cachedStoresWriteWhatAStoreWithoutACacheWritesOnPostgresql(@ForAll("serverScenarios") Scenario s) {
-        check(s);
+    void cachedStoresWriteWhatAStoreWithoutACacheWritesOnPostgresql(@ForAll("histories") CausalHistory history,
+                                                                    @ForAll Random random,
+                                                                    @ForAll("serverKinds") TestDatabases.Kind kind) {
+        check(scenario(kind, history, random));
+    }
+
+    /** Up to 8 replicas writing up to 4 objects: many concurrent heads. */
+    @Provide
+    Arbitrary<CausalHistory> histories() {
+        return CausalHistoryArbitraries.histories(CausalHistories.defaults().replicas(2, 8).objects(1, 4).steps(20, 90))
+                .filter(h -> h.ops().size() >= 8);
     }
 
     @Provide
-    Arbitrary<Scenario> scenarios() {
-        return scenarios(Arbitraries.just(TestDatabases.Kind.H2));
-    }
-
-    @Provide
-    Arbitrary<Scenario> serverScenarios() {
-        return scenarios(Arbitraries.of(TestDatabases.serverKinds()));
-    }
-
-    private static Arbitrary<Scenario> scenarios(Arbitrary<TestDatabases.Kind> kinds) {
-        Arbitrary<CausalHistory> histories = CausalHistoryArbitraries.histories(CausalHistories.defaults()
-                .replicas(2, 8).objects(1, 4).steps(20, 90)).filter(h -> h.ops().size() >= 8);
-        return Combinators.combine(kinds, histories, Arbitraries.randoms()).as(HeadsCacheProperties::scenario);
+    Arbitrary<TestDatabases.Kind> serverKinds() {
+        return Arbitraries.of(TestDatabases.serverKinds());
     }
 
     /** Cuts the history into requests of 1 to 6 ops, with re-sent ops, reused op ids and unknown aliases mixed in. */
