@@ -328,7 +328,7 @@ public final class MergeEngine {
             throw new IllegalArgumentException("an object state needs at least one head");
         }
         Objects.requireNonNull(context, "context");
-        Set<String> ids = new HashSet<>();
+        Set<String> ids = new HashSet<>(2 * headsByRank.size());
         for (Op h : headsByRank) {
             checkHead(objectId, h, !ids.add(h.opId()));
         }
