@@ -202,19 +202,24 @@ final class HeadsCache {
         stale.incrementAndGet();
     }
 
-    /** How many reads found stored heads changed since their entries were made; for tests. */
+    /** How many reads found stored heads changed since their entries were made. */
     long changedHeads() {
         return stale.get();
     }
 
-    /** How many reads of stored heads kept entries saved; for tests. */
+    /** How many reads of stored heads kept entries saved. */
     long headsHits() {
         return headsHits.get();
     }
 
-    /** How many reads of aliases kept entries saved; for tests. */
+    /** How many reads of aliases kept entries saved. */
     long aliasesHits() {
         return aliasesHits.get();
+    }
+
+    /** How many characters of stored text the kept entries stand for (what the bound counts). */
+    long keptChars() {
+        return entries == null ? 0 : entries.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
     }
 
     /** How many objects are kept, once pending evictions are done; for tests. */

@@ -8,6 +8,7 @@ import dev.syncmat.core.protocol.ReplayMode;
 import dev.syncmat.core.protocol.ReplayReport;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -54,6 +55,7 @@ final class MicrometerStoreMetrics implements StoreMetrics {
     private final AtomicLong replayRunningOps = new AtomicLong();
     private final Map<String, Counter> purged = new HashMap<>();
     private volatile IntSupplier waiters = () -> 0;
+    private volatile HeadsCache headsCache = HeadsCache.OFF;
 
     /**
      * The stores whose meters are in one registry. A registry keeps one meter per name and tags,
@@ -122,6 +124,18 @@ final class MicrometerStoreMetrics implements StoreMetrics {
                 .description("Replays in progress").register(registry);
         Gauge.builder("syncmat.replay.running.ops", stores, s -> s.sum(m -> m.replayRunningOps.get()))
                 .description("Journal entries read so far by the replays in progress").register(registry);
+        FunctionCounter.builder("syncmat.heads.cache.hits", stores, s -> s.sum(m -> m.headsCache.headsHits()))
+                .description("Reads of objects' stored heads that the heads cache saved").tag("part", "heads")
+                .register(registry);
+        FunctionCounter.builder("syncmat.heads.cache.hits", stores, s -> s.sum(m -> m.headsCache.aliasesHits()))
+                .description("Reads of objects' stored heads that the heads cache saved").tag("part", "aliases")
+                .register(registry);
+        FunctionCounter.builder("syncmat.heads.cache.changed", stores, s -> s.sum(m -> m.headsCache.changedHeads()))
+                .description("Reads that found an object's stored heads changed since the heads cache kept them")
+                .register(registry);
+        Gauge.builder("syncmat.heads.cache.chars", stores, s -> s.sum(m -> m.headsCache.keptChars()))
+                .description("Characters of stored heads and aliases the heads cache keeps parsed (the bound counts these)")
+                .register(registry);
         for (String kind : PURGED) {
             purged.put(kind, Counter.builder("syncmat.purge.rows").description("Rows removed by purges, by kind")
                     .tag("kind", kind).register(registry));
@@ -191,6 +205,11 @@ final class MicrometerStoreMetrics implements StoreMetrics {
     @Override
     public void liveWaiters(IntSupplier value) {
         this.waiters = Objects.requireNonNull(value, "waiters");
+    }
+
+    @Override
+    public void headsCache(HeadsCache cache) {
+        this.headsCache = Objects.requireNonNull(cache, "cache");
     }
 
     @Override

@@ -51,6 +51,10 @@ interface StoreMetrics {
     default void liveWaiters(IntSupplier waiters) {
     }
 
+    /** The store's heads cache, whose reads and size are reported: given when the store is built. */
+    default void headsCache(HeadsCache cache) {
+    }
+
     /** A replay of {@code mode} started. */
     default void replayStarted(ReplayMode mode) {
     }

@@ -78,6 +78,7 @@ public final class SyncStore implements AutoCloseable {
         this.live = new LivePulls(this::pullNow, () -> context.withHandle("starting live pulls",
                 (h, sql) -> sql.dialect().changeFeed(context.jdbi(), h, sql)), options);
         metrics.liveWaiters(live::waiting);
+        metrics.headsCache(context.headsCache());
     }
 
     /** A store with default options. */

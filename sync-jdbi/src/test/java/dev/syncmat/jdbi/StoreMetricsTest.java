@@ -215,9 +215,38 @@ class StoreMetricsTest {
         // The simple registry shows a summary's buckets as a gauge of its own, ".histogram".
         assertThat(registry.getMeters().stream().map(meter -> meter.getId().getName())
                 .filter(name -> !name.endsWith(".histogram")).distinct().sorted())
-                .containsExactly("syncmat.conflicts", "syncmat.lock.timeouts", "syncmat.lock.wait", "syncmat.ops",
+                .containsExactly("syncmat.conflicts", "syncmat.heads.cache.changed", "syncmat.heads.cache.chars",
+                        "syncmat.heads.cache.hits", "syncmat.lock.timeouts", "syncmat.lock.wait", "syncmat.ops",
                         "syncmat.pull", "syncmat.pull.waiters", "syncmat.purge.rows", "syncmat.push",
                         "syncmat.push.group.size", "syncmat.replay.ops", "syncmat.replay.running",
                         "syncmat.replay.running.ops", "syncmat.replays");
+    }
+
+    @Test
+    void theHeadsCacheReportsItsHitsChangesAndSize() {
+        MeterRegistry registry = new SimpleMeterRegistry();
+        TestDatabases.Database db = TestDatabases.h2();
+        SyncStore store = SyncStore.builder(db.jdbi()).meterRegistry(registry).build();
+        store.migrate();
+        List<Op> heads = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            heads.add(StoreTesting.update("h" + i, "o", "note", VectorClock.of("w" + i, 1), "{\"n\":" + i + "}"));
+        }
+        store.push("t", heads);
+        for (int k = 0; k < 3; k++) {
+            store.push("t", List.of(StoreTesting.update("k" + k, "o", "note", VectorClock.of("w" + k, 2), "\"k\"")));
+        }
+        // Each push after the first found the heads and the aliases (150 actors make one) the one before left.
+        assertThat(registry.get("syncmat.heads.cache.hits").tag("part", "heads").functionCounter().count()).isEqualTo(3);
+        assertThat(registry.get("syncmat.heads.cache.hits").tag("part", "aliases").functionCounter().count()).isEqualTo(3);
+        assertThat(registry.get("syncmat.heads.cache.changed").functionCounter().count()).isZero();
+        String text = db.jdbi().withHandle(h -> h.createQuery("SELECT other_heads FROM sync_objects WHERE tenant_id = 't'")
+                .mapTo(String.class).one());
+        assertThat(registry.get("syncmat.heads.cache.chars").gauge().value()).isGreaterThanOrEqualTo(text.length());
+        // Another store changes the row; the next push of this one reads it again and counts the change.
+        SyncStore.create(db.jdbi()).push("t", List.of(StoreTesting.update("x", "o", "note", VectorClock.of("w100", 2), "\"x\"")));
+        store.push("t", List.of(StoreTesting.update("k3", "o", "note", VectorClock.of("w3", 2), "\"k\"")));
+        assertThat(registry.get("syncmat.heads.cache.changed").functionCounter().count()).isEqualTo(1);
+        assertThat(registry.get("syncmat.heads.cache.hits").tag("part", "heads").functionCounter().count()).isEqualTo(3);
     }
 }
