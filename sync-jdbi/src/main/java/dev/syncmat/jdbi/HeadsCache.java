@@ -63,6 +63,12 @@ final class HeadsCache {
                  String aliasesHash, ContextAliases aliases, List<String> aliasTexts, List<Op> templates) {
         static final Entry NONE = new Entry(null, null, 0, null, null, List.of(), null);
 
+        Entry {
+            heads = heads == null ? null : List.copyOf(heads);
+            aliasTexts = List.copyOf(aliasTexts);
+            templates = templates == null ? null : List.copyOf(templates);
+        }
+
         /** The aliases, {@link ContextAliases#none()} when the object has none. */
         ContextAliases aliasesOrNone() {
             return aliases == null ? ContextAliases.none() : aliases;
@@ -134,17 +140,17 @@ final class HeadsCache {
     }
 
     /**
-     * Keeps what a push writes of an object: its other heads as {@code texts} (from the best after
-     * the winner down, as {@link StoredForms#otherHeadTexts} gave them, joined into the row's
-     * {@code other_heads}), where a head found in {@code read} (by op id, as read from the row
-     * before) with the same text is taken as parsed then, and its {@code aliases}.
+     * Keeps what a push writes of an object: its heads {@code ranked} from the winner down, the
+     * others as {@code written} to the row, where a head found in {@code read} (by op id, as read
+     * from the row before) with the same text is taken as parsed then, and its {@code aliases}.
      */
-    void wrote(String tenant, String objectId, List<Op> ranked, List<String> texts, Map<String, StoredForms.StoredHead> read,
-               ContextAliases aliases) {
+    void wrote(String tenant, String objectId, List<Op> ranked, StoredForms.OtherHeads written,
+               Map<String, StoredForms.StoredHead> read, ContextAliases aliases) {
         if (entries == null) {
             return;
         }
-        String text = StoredForms.joinHeads(texts);
+        List<String> texts = written.texts();
+        String text = written.json();
         int chars = text == null ? 0 : text.length();
         if (!worthKeeping(chars, aliases.latest() > 0)) {
             entries.invalidate(new Key(tenant, objectId));
@@ -174,15 +180,15 @@ final class HeadsCache {
         }
         Entry e;
         if (aliases.latest() == 0) {
-            e = new Entry(hash(text), List.copyOf(heads), chars, null, null, List.of(), templates);
+            e = new Entry(hash(text), heads, chars, null, null, List.of(), templates);
         } else if (sameAliases) {
-            e = new Entry(hash(text), List.copyOf(heads), chars, prior.aliasesHash(), aliases, prior.aliasTexts(), templates);
+            e = new Entry(hash(text), heads, chars, prior.aliasesHash(), aliases, prior.aliasTexts(), templates);
         } else {
             List<String> aliasTexts = new ArrayList<>(aliases.latest());
             for (int k = 1; k <= aliases.latest(); k++) {
                 aliasTexts.add(aliases.stored(k).toJson());
             }
-            e = new Entry(hash(text), List.copyOf(heads), chars, aliasesHash(aliasTexts), aliases, List.copyOf(aliasTexts), null);
+            e = new Entry(hash(text), heads, chars, aliasesHash(aliasTexts), aliases, aliasTexts, null);
         }
         entries.put(new Key(tenant, objectId), e);
     }

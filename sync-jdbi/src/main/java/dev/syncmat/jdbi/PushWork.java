@@ -251,9 +251,9 @@ final class PushWork {
             Graves.Batch reborn = new Graves.Batch();
             changes.forEach((id, c) -> {
                 Rows.StoredObject stored = before.get(id);
-                List<String> headTexts = writes.objectRow(c.state(), c.aliases(), stored, c.changeSeq(), false);
+                StoredForms.OtherHeads written = writes.objectRow(c.state(), c.aliases(), stored, c.changeSeq(), false);
                 // The next push beside these heads finds them parsed, if the database then holds what this wrote.
-                cache.wrote(tenant, id, c.state().headsByRank(), headTexts, stored == null ? Map.of() : stored.storedHeads(),
+                cache.wrote(tenant, id, c.state().headsByRank(), written, stored == null ? Map.of() : stored.storedHeads(),
                         c.aliases());
                 // The row replaces the grave of an object that was purged.
                 if (graves.containsKey(id)) {

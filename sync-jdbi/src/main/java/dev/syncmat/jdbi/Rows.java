@@ -237,7 +237,7 @@ final class Rows {
                     kept.aliasTexts(), templates);
         } else {
             e = new HeadsCache.Entry(r.headsHash(), r.others(), r.headsChars(), HeadsCache.aliasesHash(aliasTexts), a,
-                    List.copyOf(aliasTexts), templates);
+                    aliasTexts, templates);
         }
         cache.put(tenant, r.objectId(), e);
     }
@@ -328,7 +328,7 @@ final class Rows {
             }
         }
         return new Built(new StoredObject(r.objectId(), state, r.view(), a, r.changeSeq(), null, stored),
-                templates != null ? templates : List.copyOf(made));
+                templates != null ? templates : made);
     }
 
     /** The payload of a head from the journal rows read for all heads at once. */

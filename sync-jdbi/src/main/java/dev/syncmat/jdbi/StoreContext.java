@@ -32,14 +32,6 @@ final class StoreContext {
     private final HeadsCache headsCache;
     private volatile Sql sql;
 
-    StoreContext(Jdbi jdbi, StoreOptions options) {
-        this(jdbi, options, StoreMetrics.NONE);
-    }
-
-    StoreContext(Jdbi jdbi, StoreOptions options, StoreMetrics metrics) {
-        this(jdbi, options, metrics, new HeadsCache(options.headsCacheChars()));
-    }
-
     StoreContext(Jdbi jdbi, StoreOptions options, StoreMetrics metrics, HeadsCache headsCache) {
         this.jdbi = jdbi;
         this.options = options;

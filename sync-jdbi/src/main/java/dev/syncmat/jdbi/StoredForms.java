@@ -113,26 +113,26 @@ final class StoredForms {
                 .build();
     }
 
-    /** The heads other than the winner, without payloads, or null when the winner is the only head. */
-    static String otherHeadsJson(ObjectState state) {
-        return otherHeadsJson(state, Map.of());
-    }
-
     /**
-     * As {@link #otherHeadsJson(ObjectState)}, copying the stored text of each head found in
-     * {@code stored} (by op id, as read from the row) instead of writing it again: a push beside
-     * many heads changes one or two of them.
+     * The heads other than the winner as a row stores them: the text of each, from the best after
+     * the winner down, and {@code json}, the row's {@code other_heads} (null when the winner is the
+     * only head).
      */
-    static String otherHeadsJson(ObjectState state, Map<String, StoredHead> stored) {
-        return joinHeads(otherHeadTexts(state, stored));
+    record OtherHeads(List<String> texts, String json) {
+        /** The heads of {@code state} but its winner, a head found in {@code stored} keeping its stored text. */
+        static OtherHeads of(ObjectState state, Map<String, StoredHead> stored) {
+            List<String> texts = otherHeadTexts(state, stored);
+            return new OtherHeads(texts, joinHeads(texts));
+        }
     }
 
     /**
      * The text of each head other than the winner, from the best after the winner down (the order
-     * a merge reads them in): a head found in {@code stored} with a text keeps it. Empty when the
-     * winner is the only head.
+     * a merge reads them in): a head found in {@code stored} (by op id, as read from the row) keeps
+     * its text instead of being written again, since a push beside many heads changes one or two of
+     * them. Empty when the winner is the only head.
      */
-    static List<String> otherHeadTexts(ObjectState state, Map<String, StoredHead> stored) {
+    private static List<String> otherHeadTexts(ObjectState state, Map<String, StoredHead> stored) {
         if (state.headCount() == 1) {
             return List.of();
         }
@@ -147,7 +147,7 @@ final class StoredForms {
     }
 
     /** The row's {@code other_heads} of these head texts: a JSON array, or null for none. */
-    static String joinHeads(List<String> texts) {
+    private static String joinHeads(List<String> texts) {
         if (texts.isEmpty()) {
             return null;
         }

@@ -63,15 +63,7 @@ public final class SyncStore implements AutoCloseable {
     private final GroupCommit groups;
     private final LivePulls live;
 
-    SyncStore(Jdbi jdbi, StoreOptions options) {
-        this(jdbi, options, StoreMetrics.NONE);
-    }
-
-    SyncStore(Jdbi jdbi, StoreOptions options, StoreMetrics metrics) {
-        this(jdbi, options, metrics, HeadsCache.MIN_CHARS);
-    }
-
-    /** With {@code headsCacheMinChars} for the heads cache's threshold: tests keep every object. */
+    /** A store with {@code headsCacheMinChars} for the heads cache's threshold (tests keep every object). */
     SyncStore(Jdbi jdbi, StoreOptions options, StoreMetrics metrics, int headsCacheMinChars) {
         this.context = new StoreContext(jdbi, options, metrics, new HeadsCache(options.headsCacheChars(), headsCacheMinChars));
         this.groups = new GroupCommit(context);

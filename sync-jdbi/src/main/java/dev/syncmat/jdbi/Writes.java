@@ -111,20 +111,20 @@ final class Writes {
     /**
      * Queues the row of {@code state} as {@link #object} does, without recording scope exits (the
      * caller has recorded them with {@link #scopeExits} for every state clients could have seen).
-     * Returns the text of each head but the winner as queued ({@link StoredForms#otherHeadTexts}).
+     * Returns the heads but the winner as queued.
      */
-    List<String> objectRow(ObjectState state, ContextAliases aliases, Rows.StoredObject stored, long changeSeq,
+    StoredForms.OtherHeads objectRow(ObjectState state, ContextAliases aliases, Rows.StoredObject stored, long changeSeq,
                            boolean rewriteTags) {
         var w = state.winner();
         MaterializedObject before = stored == null ? null : stored.view();
         // A push copies the stored text of heads it keeps; a rebuild writes every head anew.
         Map<String, StoredForms.StoredHead> storedHeads = stored == null || rewriteTags ? Map.of() : stored.storedHeads();
-        List<String> headTexts = StoredForms.otherHeadTexts(state, storedHeads);
+        StoredForms.OtherHeads others = StoredForms.OtherHeads.of(state, storedHeads);
         rewriteTags |= stored != null && !stored.readable();
         (stored == null ? objectInserts : objectUpdates).add(state.objectId(), w.objectType(),
                 w.payload() == null ? null : w.payload().json(), w.isDelete(), w.clock().toJson(), aliases.compress(state.context()).toJson(),
                 w.opId(), StoredForms.timestamp(w.timestamp()), StoredForms.tagsJson(w.tags()), state.headCount(),
-                StoredForms.joinHeads(headTexts), changeSeq, now);
+                others.json(), changeSeq, now);
         List<String> oldTags = before == null ? List.of() : before.tags();
         if (rewriteTags || !oldTags.equals(state.tags())) {
             if (rewriteTags || !oldTags.isEmpty()) {
@@ -136,7 +136,7 @@ final class Writes {
         } else if (!oldTags.isEmpty()) {
             tagTouches.add(state.objectId(), changeSeq);
         }
-        return headTexts;
+        return others;
     }
 
     /** How many rows are queued in each batch: a point {@link #reset} can take the queues back to. */
