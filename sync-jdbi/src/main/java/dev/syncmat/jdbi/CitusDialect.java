@@ -60,6 +60,12 @@ final class CitusDialect extends PostgresDialect {
         };
     }
 
+    /** Keyed work is planned as any other: Citus plans router queries itself. */
+    @Override
+    Runnable limitWaits(Handle h, long lockWaitMillis, long statementMillis, boolean keyed) {
+        return limitWaits(h, lockWaitMillis, statementMillis);
+    }
+
     private static void setLocal(Handle h, String setting, String value) {
         Sql.execute(h, "SET LOCAL " + setting + " = '" + value.replace("'", "''") + "'");
     }

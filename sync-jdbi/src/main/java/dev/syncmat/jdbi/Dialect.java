@@ -90,6 +90,14 @@ abstract class Dialect {
      */
     abstract Runnable limitWaits(Handle h, long lockWaitMillis, long statementMillis);
 
+    /**
+     * As {@link #limitWaits(Handle, long, long)}, for work whose every statement finds or writes rows
+     * by key ({@code keyed}, a push): a dialect may then plan them once instead of per execution.
+     */
+    Runnable limitWaits(Handle h, long lockWaitMillis, long statementMillis, boolean keyed) {
+        return limitWaits(h, lockWaitMillis, statementMillis);
+    }
+
     /** Whether the limits of {@link #limitWaits} stay set after the transaction ends. */
     boolean limitsOutliveTransaction() {
         return false;

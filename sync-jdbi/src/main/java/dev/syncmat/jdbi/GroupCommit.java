@@ -229,7 +229,7 @@ final class GroupCommit {
         });
         List<PushWork.Member> results;
         try {
-            results = context.inTransaction(SyncStore.pushing(tenant), null, (h, sql) -> {
+            results = context.inTransaction(SyncStore.pushing(tenant), null, true, (h, sql) -> {
                 List<PushWork.Member> m = PushWork.group(h, sql, options.engine(), options, context.headsCache(), tenant, members, tallies,
                         Rows.utc(options.clock().instant()));
                 if (m.stream().allMatch(PushWork.Member::failed)) {

@@ -87,12 +87,20 @@ final class StoreContext {
      * for the dialect (null: the connection's default), with the store's wait limits.
      */
     <T> T inTransaction(String doing, Function<Dialect, TransactionIsolationLevel> isolation, Work<T> work) {
+        return inTransaction(doing, isolation, false, work);
+    }
+
+    /**
+     * As {@link #inTransaction(String, Function, Work)}; {@code keyed} says that every statement of
+     * {@code work} finds or writes rows by key, as a push's do ({@link Dialect#limitWaits(Handle, long, long, boolean)}).
+     */
+    <T> T inTransaction(String doing, Function<Dialect, TransactionIsolationLevel> isolation, boolean keyed, Work<T> work) {
         try {
             return jdbi.withHandle(h -> {
                 Sql s = sql(h);
                 return isolation == null
-                        ? h.inTransaction(t -> limited(t, s, false, work))
-                        : h.inTransaction(isolation.apply(s.dialect()), t -> limited(t, s, false, work));
+                        ? h.inTransaction(t -> limited(t, s, false, keyed, work))
+                        : h.inTransaction(isolation.apply(s.dialect()), t -> limited(t, s, false, keyed, work));
             });
         } catch (RuntimeException e) {
             throw translate(doing, e);
@@ -104,16 +112,16 @@ final class StoreContext {
      * savepoint, so that input rejected half-way leaves nothing behind when the caller commits
      * anyway, or in a new transaction when none is open.
      */
-    <T> T onCallerHandle(Handle handle, String doing, Work<T> work) {
+    <T> T onCallerHandle(Handle handle, String doing, boolean keyed, Work<T> work) {
         try {
             Sql s = sql(handle);
             if (!handle.isInTransaction()) {
-                return handle.inTransaction(t -> limited(t, s, false, work));
+                return handle.inTransaction(t -> limited(t, s, false, keyed, work));
             }
             handle.savepoint(SAVEPOINT);
             T result;
             try {
-                result = limited(handle, s, true, work);
+                result = limited(handle, s, true, keyed, work);
             } catch (SyncException e) {
                 // A database failure has failed the transaction; refused work has not, so take it back.
                 if (!(e instanceof StoreException) || e instanceof PolicyMismatchException) {
@@ -138,9 +146,9 @@ final class StoreContext {
     }
 
     // The wait limits around work; put back afterwards where they would outlive the work.
-    private <T> T limited(Handle h, Sql s, boolean callerTransaction, Work<T> work) {
+    private <T> T limited(Handle h, Sql s, boolean callerTransaction, boolean keyed, Work<T> work) {
         Dialect d = s.dialect();
-        Runnable restore = d.limitWaits(h, options.lockWaitTimeout().toMillis(), options.statementTimeout().toMillis());
+        Runnable restore = d.limitWaits(h, options.lockWaitTimeout().toMillis(), options.statementTimeout().toMillis(), keyed);
         if (!callerTransaction && !d.limitsOutliveTransaction()) {
             return work.run(h, s);
         }

@@ -159,7 +159,7 @@ public final class SyncStore implements AutoCloseable {
             if (options().maxGroupRequests() > 1) {
                 return groups.push(tenantId, ops, tally);
             }
-            PushResult result = context.inTransaction(pushing(tenantId), null,
+            PushResult result = context.inTransaction(pushing(tenantId), null, true,
                     (h, sql) -> PushWork.push(h, sql, engine(), options(), context.headsCache(), tenantId, ops, now(), tally));
             context.metrics().recordGroupSize(1);
             return result;
@@ -217,7 +217,7 @@ public final class SyncStore implements AutoCloseable {
      */
     public PushResult push(Handle handle, String tenantId, List<Op> ops) {
         return checkedAndMetered(tenantId, ops, tally -> {
-            PushResult result = context.onCallerHandle(handle, pushing(tenantId),
+            PushResult result = context.onCallerHandle(handle, pushing(tenantId), true,
                     (h, sql) -> PushWork.push(h, sql, engine(), options(), context.headsCache(), tenantId, ops, now(), tally));
             context.metrics().recordGroupSize(1);
             return result;
