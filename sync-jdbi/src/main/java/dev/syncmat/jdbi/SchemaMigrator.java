@@ -27,7 +27,7 @@ final class SchemaMigrator {
     /** Migrations in order: version and the file name's description part. */
     static final List<String> MIGRATIONS = List.of("V1__create_sync_tables", "V2__distribute_on_citus",
             "V3__scoped_sync_and_cursor_epochs", "V4__context_aliases", "V5__record_merge_policy",
-            "V6__conflict_per_op", "V7__retention");
+            "V6__conflict_per_op", "V7__retention", "V8__compress_heads_with_lz4");
 
     private static final Logger LOG = LoggerFactory.getLogger(SyncStore.class);
     private static final Pattern SCHEMA = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");

@@ -73,7 +73,7 @@ class FlywaySchemaTest {
 
         TestClock clock = new TestClock(START);
         SyncStore store = SyncStore.builder(db.jdbi()).schema("sync").clock(clock).build();
-        assertThat(store.schemaVersion()).isEqualTo(SyncStore.latestSchemaVersion()).isEqualTo(7);
+        assertThat(store.schemaVersion()).isEqualTo(SyncStore.latestSchemaVersion()).isEqualTo(8);
         assertThat(store.migrate()).isEmpty();
         assertThat(hasTable(db, storedSync(kind), "sync_schema_version")).as("migrate() keeps no record of its own").isFalse();
 
@@ -120,7 +120,7 @@ class FlywaySchemaTest {
         Throwable e = catchThrowable(store::migrate);
         assertThat(e).isExactlyInstanceOf(FlywaySchemaException.class)
                 .hasMessageContaining("managed by Flyway")
-                .hasMessageContaining("flyway_schema_history is at version 5, this library ships version 7")
+                .hasMessageContaining("flyway_schema_history is at version 5, this library ships version 8")
                 .hasMessageContaining("run Flyway with the location " + location(kind));
         assertThat(((FlywaySchemaException) e).location()).isEqualTo(location(kind));
         assertThat(((FlywaySchemaException) e).isRetryable()).isFalse();
@@ -129,8 +129,8 @@ class FlywaySchemaTest {
         assertThat(store.schemaVersion()).isEqualTo(5);
 
         // Flyway upgrades it; then migrate() has nothing to do.
-        assertThat(flyway(db).schemas(storedSync(kind)).load().migrate().migrationsExecuted).isEqualTo(2);
-        assertThat(store.schemaVersion()).isEqualTo(7);
+        assertThat(flyway(db).schemas(storedSync(kind)).load().migrate().migrationsExecuted).isEqualTo(3);
+        assertThat(store.schemaVersion()).isEqualTo(8);
         assertThat(store.migrate()).isEmpty();
     }
 
@@ -140,7 +140,7 @@ class FlywaySchemaTest {
         SyncStore store = SyncStore.create(db.jdbi());
         assertThat(store.schemaVersion()).isZero();
         flyway(db).load().migrate();
-        assertThat(store.schemaVersion()).isEqualTo(7);
+        assertThat(store.schemaVersion()).isEqualTo(8);
         assertThat(store.migrate()).isEmpty();
         assertThat(hasTable(db, kind == TestDatabases.Kind.H2 ? "PUBLIC" : "public", "sync_schema_version")).isFalse();
     }
@@ -151,9 +151,9 @@ class FlywaySchemaTest {
         SyncStore store = SyncStore.builder(db.jdbi()).schema("sync").build();
         assertThat(store.migrate()).containsExactlyElementsOf(StoreTesting.ALL_VERSIONS);
         store.push("t1", List.of(update("a1", "doc", "note", VectorClock.of("a", 1), "1")));
-        MigrateResult baselined = flyway(db).schemas(storedSync(kind)).baselineOnMigrate(true).baselineVersion("7").load().migrate();
+        MigrateResult baselined = flyway(db).schemas(storedSync(kind)).baselineOnMigrate(true).baselineVersion("8").load().migrate();
         assertThat(baselined.migrationsExecuted).isZero();
-        assertThat(store.schemaVersion()).isEqualTo(7);
+        assertThat(store.schemaVersion()).isEqualTo(8);
         assertThat(store.migrate()).isEmpty();
         assertThat(store.get("t1", "doc").winnerOpId()).isEqualTo("a1");
     }
@@ -184,15 +184,15 @@ class FlywaySchemaTest {
                 .locations(location(kind), "classpath:dev/syncmat/jdbi/flyway-failing").load().migrate());
         assertThat(flywayFailed).as("Flyway's own failure").isNotNull();
         SyncStore store = SyncStore.builder(db.jdbi()).schema("sync").build();
-        assertThat(store.schemaVersion()).isEqualTo(7);
+        assertThat(store.schemaVersion()).isEqualTo(8);
         if (kind == TestDatabases.Kind.H2) {
             // H2 commits DDL as it goes, so Flyway records the version as failed.
             Throwable e = catchThrowable(store::migrate);
             assertThat(e).isExactlyInstanceOf(FlywaySchemaException.class)
-                    .hasMessageContaining("records a failed migration (version 8)")
+                    .hasMessageContaining("records a failed migration (version 9)")
                     .hasMessageContaining("flyway repair");
         } else {
-            // PostgreSQL rolls the failed version back, history row included: versions 1 to 7 are current.
+            // PostgreSQL rolls the failed version back, history row included: versions 1 to 8 are current.
             assertThat(store.migrate()).isEmpty();
         }
         assertThat(hasTable(db, storedSync(kind), "sync_schema_version")).isFalse();

@@ -31,8 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       nothing waits for a change (a live pull, {@link SyncStore#pullAsync}) holding no store
  *       thread, no connection and no tenant permit</li>
  *   <li>{@code GET /api/sync/v2/objects/{id}/history} -> {@code {"objectId":..,"entries":[..]}}</li>
- *   <li>{@code GET /health} -> {@code {"status":"ok","database":{"reachable":true,"schemaVersion":7,
- *       "latestSchemaVersion":7}}}, or 503 {@code {"status":"unavailable","error":{..},"database":{..}}}
+ *   <li>{@code GET /health} -> {@code {"status":"ok","database":{"reachable":true,"schemaVersion":8,
+ *       "latestSchemaVersion":8}}}, or 503 {@code {"status":"unavailable","error":{..},"database":{..}}}
  *       when the health data source of the {@link ServiceOptions} does not answer in time
  *       ({@code database_unavailable}) or its schema is older than this library's
  *       ({@code schema_outdated}); {@code {"status":"ok"}} without a health data source</li>

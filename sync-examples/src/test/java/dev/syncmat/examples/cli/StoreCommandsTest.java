@@ -273,8 +273,8 @@ class StoreCommandsTest {
         long schemas = Jdbi.create(db()).withHandle(h -> h.createQuery(
                 "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SCHEMATA WHERE SCHEMA_NAME = 'TPYO'").mapTo(Long.class).one());
         assertThat(schemas).isZero();
-        assertThat(CliRunner.run("migrate", "--db", db()).out().strip()).isEqualTo("{\"applied\":[1,2,3,4,5,6,7],\"version\":7}");
-        assertThat(CliRunner.run("migrate", "--db", db()).out().strip()).isEqualTo("{\"applied\":[],\"version\":7}");
+        assertThat(CliRunner.run("migrate", "--db", db()).out().strip()).isEqualTo("{\"applied\":[1,2,3,4,5,6,7,8],\"version\":8}");
+        assertThat(CliRunner.run("migrate", "--db", db()).out().strip()).isEqualTo("{\"applied\":[],\"version\":8}");
     }
 
     @Test
