@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -42,6 +43,13 @@ final class HeadsCache {
     static final int MIN_CHARS = 4096;
 
     /**
+     * The longest payload an entry keeps with its head: the payloads a merge compares are then
+     * read from the journal once, not by every push beside them, while an entry of many heads with
+     * large payloads costs no more than its heads.
+     */
+    static final int MAX_PAYLOAD_CHARS = 1024;
+
+    /**
      * The payload of a kept op whose payload lives in the journal: never read, since every read
      * swaps in a payload of its own; reading it is a bug and fails loudly.
      */
@@ -56,8 +64,10 @@ final class HeadsCache {
      * One object's entry: its parsed other heads, with the hash and length of their stored text;
      * its aliases with the stored text of each (alias k at k - 1) and their hash (the aliases part
      * is null when the object has none); and, once a read has built them, the heads as ops expanded
-     * under those aliases, in the same order, whose payloads from the journal are
-     * {@link #TEMPLATE_PAYLOAD} (each read gives them its own with {@link Op#withPayload}), or null.
+     * under those aliases, in the same order, whose payloads from the journal are either kept (a
+     * payload of at most {@link #MAX_PAYLOAD_CHARS} that a push had read or written, and whose
+     * digest is the stored head's) or {@link #TEMPLATE_PAYLOAD} (each read gives them its own with
+     * {@link Op#withPayload}), or null. Kept payloads count in the entry's weight.
      */
     record Entry(String headsHash, List<StoredForms.StoredHead> heads, int headsChars,
                  String aliasesHash, ContextAliases aliases, List<String> aliasTexts, List<Op> templates) {
@@ -79,6 +89,13 @@ final class HeadsCache {
             for (String t : aliasTexts) {
                 w += t.length();
             }
+            if (templates != null) {
+                for (Op t : templates) {
+                    if (t.payload() != null && t.payload() != TEMPLATE_PAYLOAD) {
+                        w += t.payload().json().length();
+                    }
+                }
+            }
             return w;
         }
     }
@@ -91,6 +108,7 @@ final class HeadsCache {
     private final AtomicLong headsHits = new AtomicLong();
     private final AtomicLong aliasesHits = new AtomicLong();
     private final AtomicLong stale = new AtomicLong();
+    private final AtomicLong payloadHits = new AtomicLong();
 
     HeadsCache(long maxChars) {
         this(maxChars, MIN_CHARS);
@@ -157,26 +175,27 @@ final class HeadsCache {
             return;
         }
         Entry prior = get(tenant, objectId);
-        // Kept heads keep their parsed form, and their op if the prior entry had them under these aliases.
+        // Kept heads keep their parsed form, and their op if the prior entry had them under these
+        // aliases or under aliases these extend (a stored head names none of the added ones).
         boolean sameAliases = prior.aliasesOrNone() == aliases;
+        boolean keepOps = sameAliases || aliases.extend(prior.aliasesOrNone());
         Map<String, Op> priorTemplates = new HashMap<>();
-        if (sameAliases && prior.templates() != null) {
+        if (keepOps && prior.templates() != null) {
             for (Op t : prior.templates()) {
                 priorTemplates.put(t.opId(), t);
             }
         }
         List<StoredForms.StoredHead> heads = new ArrayList<>(texts.size());
-        List<Op> templates = sameAliases && prior.templates() != null ? new ArrayList<>(texts.size()) : null;
+        // The state's ops are expanded under the push's aliases, which these are or extend.
+        List<Op> templates = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
             Op op = ranked.get(i + 1);
             StoredForms.StoredHead h = read.get(op.opId());
             // A head written anew is parsed alone, exactly as the whole text would parse it.
-            heads.add(h != null && texts.get(i).equals(h.text()) ? h : StoredForms.parseOtherHeads("[" + texts.get(i) + "]").get(0));
-            if (templates != null) {
-                Op t = priorTemplates.get(op.opId());
-                // The state's op is expanded under these aliases already; its payload stays with this push.
-                templates.add(t != null ? t : op.kind() == OpKind.UPDATE ? op.withPayload(TEMPLATE_PAYLOAD) : op);
-            }
+            boolean sameText = h != null && texts.get(i).equals(h.text());
+            StoredForms.StoredHead head = sameText ? h : StoredForms.parseOtherHeads("[" + texts.get(i) + "]").get(0);
+            heads.add(head);
+            templates.add(template(priorTemplates.get(op.opId()), op, head, sameText));
         }
         Entry e;
         if (aliases.latest() == 0) {
@@ -188,9 +207,47 @@ final class HeadsCache {
             for (int k = 1; k <= aliases.latest(); k++) {
                 aliasTexts.add(aliases.stored(k).toJson());
             }
-            e = new Entry(hash(text), heads, chars, aliasesHash(aliasTexts), aliases, aliasTexts, null);
+            e = new Entry(hash(text), heads, chars, aliasesHash(aliasTexts), aliases, aliasTexts, templates);
         }
         entries.put(new Key(tenant, objectId), e);
+    }
+
+    /**
+     * The op an entry keeps for {@code head}, the state's {@code op} (expanded under the entry's
+     * aliases) as written: the prior entry's when it keeps the payload or op's is not at hand; an
+     * update with op's payload when that is read already, short, and the one the stored head's
+     * digest names (so the entry holds exactly what the row refers to); else with
+     * {@link #TEMPLATE_PAYLOAD}. A kept payload is a copy, holding nothing of the push's transaction.
+     * A head whose text was written anew ({@code sameText} false) has its digest checked again.
+     */
+    private static Op template(Op prior, Op op, StoredForms.StoredHead head, boolean sameText) {
+        if (op.kind() != OpKind.UPDATE) {
+            return prior != null ? prior : op;
+        }
+        if (prior != null && prior.payload() != TEMPLATE_PAYLOAD) {
+            // A kept payload stays while its head's text does, else only if the new text names it.
+            if (sameText || Objects.equals(head.digest(), StoredForms.digest(prior.payload().json()))) {
+                return prior;
+            }
+            prior = prior.withPayload(TEMPLATE_PAYLOAD);
+        }
+        Payload p = op.payload();
+        Op base = prior != null ? prior : op;
+        if (head.digest() != null && p.isRead() && p.json().length() <= MAX_PAYLOAD_CHARS
+                && head.digest().equals(StoredForms.digest(p.json()))) {
+            return base.withPayload(Payload.ofCanonicalJson(p.json()));
+        }
+        return prior != null ? prior : op.withPayload(TEMPLATE_PAYLOAD);
+    }
+
+    /** Counts payloads of heads a read took from a kept entry instead of the journal. */
+    void payloadHits(int n) {
+        payloadHits.addAndGet(n);
+    }
+
+    /** How many payloads of heads reads took from kept entries instead of the journal. */
+    long payloadHits() {
+        return payloadHits.get();
     }
 
     /** Counts a read of an object's stored heads that a kept entry saved. */

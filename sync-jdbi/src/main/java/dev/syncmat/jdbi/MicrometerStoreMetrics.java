@@ -130,6 +130,9 @@ final class MicrometerStoreMetrics implements StoreMetrics {
         FunctionCounter.builder("syncmat.heads.cache.hits", stores, s -> s.sum(m -> m.headsCache.aliasesHits()))
                 .description("Reads of objects' stored heads that the heads cache saved").tag("part", "aliases")
                 .register(registry);
+        FunctionCounter.builder("syncmat.heads.cache.hits", stores, s -> s.sum(m -> m.headsCache.payloadHits()))
+                .description("Reads of objects' stored heads that the heads cache saved").tag("part", "payloads")
+                .register(registry);
         FunctionCounter.builder("syncmat.heads.cache.changed", stores, s -> s.sum(m -> m.headsCache.changedHeads()))
                 .description("Reads that found an object's stored heads changed since the heads cache kept them")
                 .register(registry);

@@ -121,9 +121,31 @@ final class Rows {
      * merge needs them, within the caller's transaction: one round trip for those a merge reads
      * together ({@link Payload#readTogether}); a missing row makes the object corrupt.
      */
-    private static Payload.Source deferredPayloads(Handle h, Sql sql, String tenant, String objectId) {
-        return Payload.source(opIds -> journalPayloads(h, sql, tenant, opIds),
-                opId -> new CorruptRowException(objectId, "head " + opId + " has no journal row"));
+    private static Payload.Source deferredPayloads(Handle h, Sql sql, String tenant, String objectId,
+                                                   List<StoredForms.StoredHead> heads) {
+        Map<String, String> digests = new HashMap<>();
+        return Payload.source(opIds -> {
+            Map<String, String> read = journalPayloads(h, sql, tenant, opIds);
+            synchronized (digests) {
+                if (digests.isEmpty()) {
+                    for (StoredForms.StoredHead head : heads) {
+                        if (head.digest() != null) {
+                            digests.put(head.opId(), head.digest());
+                        }
+                    }
+                }
+                // A head names the payload it was merged with: a journal row holding another was
+                // changed behind the store's back, and the object cannot be merged into.
+                read.forEach((opId, text) -> {
+                    String digest = digests.get(opId);
+                    if (digest != null && !digest.equals(StoredForms.digest(text))) {
+                        throw new CorruptRowException(objectId, "the journal row of head " + opId
+                                + " holds another payload than the one the head was merged with");
+                    }
+                });
+            }
+            return read;
+        }, opId -> new CorruptRowException(objectId, "head " + opId + " has no journal row"));
     }
 
     /** Op ids of the stored heads whose payloads live in the journal. */
@@ -206,7 +228,7 @@ final class Rows {
             } else {
                 try {
                     HeadsCache.Entry e = kept.getOrDefault(r.objectId(), HeadsCache.Entry.NONE);
-                    Built b = stored(h, sql, engine, tenant, r, a, deferPayloads, payloads, e);
+                    Built b = stored(h, sql, engine, tenant, r, a, deferPayloads, payloads, e, cache);
                     o = b.object();
                     keep(cache, tenant, r, a, e, aliasTexts.get(r.objectId()), b.templates());
                 } catch (RuntimeException e) {
@@ -289,22 +311,31 @@ final class Rows {
      * aliases are the ones they were built from, each given its payload of this read.
      */
     private static Built stored(Handle h, Sql sql, MergeEngine engine, String tenant, RawObject r, ContextAliases a,
-                                boolean deferPayloads, Map<String, String> payloads, HeadsCache.Entry kept) {
+                                boolean deferPayloads, Map<String, String> payloads, HeadsCache.Entry kept,
+                                HeadsCache cache) {
         List<StoredForms.StoredHead> others = r.others();
         List<Op> templates = others == kept.heads() && a == kept.aliasesOrNone() ? kept.templates() : null;
         List<Op> made = templates == null ? new ArrayList<>(others.size()) : null;
         List<Op> expanded = new ArrayList<>(others.size() + 1);
         expanded.add(StoredAliases.expand(a, r.winner()));
         boolean inline = false;
-        Payload.Source journal = deferPayloads ? deferredPayloads(h, sql, tenant, r.objectId()) : null;
+        int keptPayloads = 0;
+        Payload.Source journal = deferPayloads ? deferredPayloads(h, sql, tenant, r.objectId(), others) : null;
         for (int i = 0; i < others.size(); i++) {
             StoredForms.StoredHead head = others.get(i);
             inline |= head.inlinePayload() != null;
+            Op op;
+            if (templates != null && (!head.payloadInJournal() || templates.get(i).payload() != HeadsCache.TEMPLATE_PAYLOAD)) {
+                // A delete, or an update whose payload the entry keeps (the one the head's digest names).
+                op = templates.get(i);
+                keptPayloads += head.payloadInJournal() ? 1 : 0;
+                expanded.add(op);
+                continue;
+            }
             Payload payload = !head.payloadInJournal() ? null
                     : deferPayloads ? journal.payload(head.opId()) : journalPayload(payloads, head, r.objectId());
-            Op op;
             if (templates != null) {
-                op = payload == null ? templates.get(i) : templates.get(i).withPayload(payload);
+                op = templates.get(i).withPayload(payload);
             } else {
                 op = StoredAliases.expand(a, payload != null ? head.op(r.objectId(), payload)
                         : head.op(r.objectId(), (String) null));
@@ -317,6 +348,9 @@ final class Rows {
         // comparing payloads, in O(n), not restore's O(n^2). Rows from before
         // keep payloads inline and op-id order, so they are ranked again. Replay in
         // verify mode checks both against the journal.
+        if (keptPayloads > 0) {
+            cache.payloadHits(keptPayloads);
+        }
         VectorClock context = a.expand(r.view().context());
         ObjectState state = inline ? engine.fromHeads(r.objectId(), expanded, context)
                 : engine.fromRankedHeads(r.objectId(), expanded, context);

@@ -15,8 +15,13 @@ import dev.syncmat.core.op.Op;
 import dev.syncmat.core.op.OpKind;
 import dev.syncmat.core.op.Payload;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +30,12 @@ import java.util.TreeMap;
 /**
  * How values are stored in columns. Clocks and tags are canonical JSON text; payloads are their
  * canonical text; the heads other than the winner are a JSON array of those ops without their
- * payloads, each as {@code [opId, objectType, kind, clock, tags(, timestamp)]}, from the best
- * down in rank order (an update's payload is read from its journal row, by op id, when a merge
+ * payloads, each as {@code [opId, objectType, kind, clock, tags(, timestamp)(, digest)]}, from the
+ * best down in rank order (an update's payload is read from its journal row, by op id, when a merge
  * needs it), so that the row's size and the write of every push do not depend on payload sizes.
+ * An update's digest ({@link #digest}; heads written before digests were kept have none) names the payload the head was merged with, so
+ * that a payload read from the journal can be checked against it and one kept in memory can be
+ * used while the row's heads are unchanged ({@link HeadsCache}).
  * Rows written before 0.1.0 hold each payload inline, as a JSON <em>string</em> of the canonical
  * text; they are read as they are and rewritten by the object's next change. Everything here reads
  * what the store itself wrote, so it trusts its input.
@@ -165,8 +173,8 @@ final class StoredForms {
         return sb.append(']').toString();
     }
 
-    // [opId, objectType, kind, clock, tags] and the client timestamp when there is one: short,
-    // since a row holds every head and every push that meets them rewrites it.
+    // [opId, objectType, kind, clock, tags], the client timestamp when there is one and an update's
+    // digest: short, since a row holds every head and every push that meets them rewrites it.
     private static void writeHead(JsonGenerator g, Op op) throws java.io.IOException {
         g.writeStartArray();
         g.writeString(op.opId());
@@ -177,15 +185,33 @@ final class StoredForms {
         if (op.timestamp() != null) {
             g.writeString(op.timestamp().toString());
         }
+        if (op.payload() != null) {
+            g.writeString(digest(op.payload().json()));
+        }
         g.writeEndArray();
     }
 
     /**
+     * The digest a stored head keeps of its payload: {@code #} and the first 64 bits of the SHA-256
+     * of the canonical text's UTF-8 bytes, in base64url without padding (12 characters). A
+     * timestamp never starts with {@code #}, so the two optional strings of a head are told apart.
+     */
+    static String digest(String canonicalJson) {
+        try {
+            byte[] sha = MessageDigest.getInstance("SHA-256").digest(canonicalJson.getBytes(StandardCharsets.UTF_8));
+            return "#" + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(sha, 8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
+    /**
      * A head other than the winner as stored: the op without its payload, which for an update is
-     * {@code inlinePayload} in rows from before 0.1.0 and otherwise read from the journal.
+     * {@code inlinePayload} in rows from before 0.1.0 and otherwise read from the journal, where it
+     * has the {@link #digest} {@code digest} (null when written before digests were kept).
      */
     record StoredHead(String opId, String objectType, OpKind kind, VectorClock clock, String inlinePayload,
-                      List<String> tags, Instant timestamp, String text) {
+                      List<String> tags, Instant timestamp, String digest, String text) {
         /** Whether the payload must be read from the journal. */
         boolean payloadInJournal() {
             return kind == OpKind.UPDATE && inlinePayload == null;
@@ -237,14 +263,19 @@ final class StoredForms {
                     tags.add(p.getText());
                 }
                 Instant timestamp = null;
+                String digest = null;
                 JsonToken last = p.nextToken();
-                if (last == JsonToken.VALUE_STRING) {
+                if (last == JsonToken.VALUE_STRING && !p.getText().startsWith("#")) {
                     timestamp = Instant.parse(p.getText());
+                    last = p.nextToken();
+                }
+                if (last == JsonToken.VALUE_STRING) {
+                    digest = p.getText();
                     last = p.nextToken();
                 }
                 expect(last, JsonToken.END_ARRAY, json);
                 int end = (int) p.currentLocation().getCharOffset();
-                heads.add(new StoredHead(opId, objectType, kind, clock, null, List.copyOf(tags), timestamp,
+                heads.add(new StoredHead(opId, objectType, kind, clock, null, List.copyOf(tags), timestamp, digest,
                         json.substring(start, end)));
             }
             return heads;
@@ -275,7 +306,7 @@ final class StoredForms {
             heads.add(new StoredHead(h.get("opId").textValue(), h.get("objectType").textValue(),
                     OpKind.fromWireName(h.get("kind").textValue()), clock(h.get("clock")),
                     payload == null ? null : payload.textValue(), List.copyOf(tags),
-                    timestamp == null ? null : Instant.parse(timestamp.textValue()), null));
+                    timestamp == null ? null : Instant.parse(timestamp.textValue()), null, null));
         }
         return heads;
     }

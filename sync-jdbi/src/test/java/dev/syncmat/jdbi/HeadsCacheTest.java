@@ -93,6 +93,9 @@ class HeadsCacheTest {
         assertThat(cached.headsCache().headsHits()).isGreaterThanOrEqualTo(30);
         assertThat(cached.headsCache().aliasesHits()).as("150 actors make an alias").isGreaterThanOrEqualTo(30);
         assertThat(plain.headsCache().headsHits() + plain.headsCache().aliasesHits()).isZero();
+        // The first push wrote every head with its payload: each search compared kept payloads.
+        assertThat(cached.headsCache().payloadHits()).as("payloads kept with the heads").isGreaterThanOrEqualTo(30);
+        assertThat(plain.headsCache().payloadHits()).isZero();
         assertThat(GroupTesting.dump(cachedDb, T)).isEqualTo(GroupTesting.dump(plainDb, T));
         assertThat(served(cachedDb, cached, "o")).isEqualTo(model(all, "o"));
         assertThat(cached.replay(T, ReplayOptions.verify()).consistent()).isTrue();
@@ -212,6 +215,53 @@ class HeadsCacheTest {
         assertThat(updated).isEqualTo(1);
         assertThatThrownBy(() -> store.push(T, List.of(beside(1, 2, "\"b\""))))
                 .isInstanceOfSatisfying(CorruptRowException.class, e -> assertThat(e.objectId()).isEqualTo("o"));
+    }
+
+    @StoreTesting.OnBothDatabases
+    void aJournalPayloadChangedBehindTheStoresBackIsFoundByTheMergeThatReadsIt(TestDatabases.Kind kind) {
+        TestDatabases.Database db = TestDatabases.create(kind);
+        SyncStore store = uncached(db);
+        store.migrate();
+        store.push(T, concurrent());
+        // Same op ids, other payloads: what a restored journal and a client that reused its op ids could leave.
+        int changed = db.jdbi().withHandle(h -> h.createUpdate(
+                "UPDATE sync_journal SET payload = '{\"n\":-1}' WHERE tenant_id = :t AND op_id <> 'o-w149-1'")
+                .bind("t", T).execute());
+        assertThat(changed).isEqualTo(HEADS - 1);
+        assertThatThrownBy(() -> store.push(T, List.of(beside(3, 2, "{\"n\":75}"))))
+                .isInstanceOfSatisfying(CorruptRowException.class, e -> assertThat(e.objectId()).isEqualTo("o"))
+                .hasMessageContaining("holds another payload than the one the head was merged with");
+        assertThat(store.replay(T, ReplayOptions.verify()).changed()).containsExactly("o");
+    }
+
+    @StoreTesting.OnBothDatabases
+    void headsWrittenWithoutDigestsAreReadFromTheJournal(TestDatabases.Kind kind) {
+        TestDatabases.Database db = TestDatabases.create(kind);
+        SyncStore store = store(db);
+        store.migrate();
+        List<Op> all = new ArrayList<>(concurrent());
+        store.push(T, all);
+        // The form of heads before digests were kept: the same arrays without their last string.
+        String heads = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT other_heads FROM sync_objects WHERE tenant_id = :t AND object_id = 'o'").bind("t", T).mapTo(String.class).one());
+        String old = heads.replaceAll(",\"#[A-Za-z0-9_-]{11}\"]", "]");
+        assertThat(old).doesNotContain("\"#").hasSizeLessThan(heads.length() - 14 * (HEADS - 2));
+        db.jdbi().useHandle(h -> h.createUpdate("UPDATE sync_objects SET other_heads = :heads WHERE tenant_id = :t AND object_id = 'o'")
+                .bind("heads", old).bind("t", T).execute());
+        SyncStore fresh = store(db);
+        for (int k = 0; k < 5; k++) {
+            Op op = beside(k * 31, 2, "{\"n\":" + (k * 40 + 3) + "}");
+            all.add(op);
+            assertThat(fresh.push(T, List.of(op)).results()).extracting(OpResult::outcome).containsExactly(Outcome.MERGED);
+        }
+        assertThat(served(db, fresh, "o")).isEqualTo(model(all, "o"));
+        assertThat(fresh.replay(T, ReplayOptions.verify()).consistent()).isTrue();
+        // The heads left as they were are still without digests; the new ones have theirs.
+        String now = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT other_heads FROM sync_objects WHERE tenant_id = :t AND object_id = 'o'").bind("t", T).mapTo(String.class).one());
+        String at = "\"2026-11-24T10:00:00Z\"";
+        assertThat(now).contains("[\"o-w2-1\",\"note\",\"update\",{\"w2\":1},[]," + at + "]")
+                .contains("[\"o-w31-2\",\"note\",\"update\",{\"w31\":2},[]," + at + ",\"#");
     }
 
     @Test

@@ -239,6 +239,8 @@ class StoreMetricsTest {
         // Each push after the first found the heads and the aliases (150 actors make one) the one before left.
         assertThat(registry.get("syncmat.heads.cache.hits").tag("part", "heads").functionCounter().count()).isEqualTo(3);
         assertThat(registry.get("syncmat.heads.cache.hits").tag("part", "aliases").functionCounter().count()).isEqualTo(3);
+        assertThat(registry.get("syncmat.heads.cache.hits").tag("part", "payloads").functionCounter().count())
+                .isEqualTo(store.headsCache().payloadHits()).isPositive();
         assertThat(registry.get("syncmat.heads.cache.changed").functionCounter().count()).isZero();
         String text = db.jdbi().withHandle(h -> h.createQuery("SELECT other_heads FROM sync_objects WHERE tenant_id = 't'")
                 .mapTo(String.class).one());

@@ -79,6 +79,24 @@ public final class ContextAliases {
         return new ContextAliases(List.copyOf(next), latest.merge(delta));
     }
 
+    /**
+     * Whether these are {@code earlier} with none or more aliases added after its latest: then a
+     * clock naming one of {@code earlier}'s aliases expands the same under both.
+     */
+    public boolean extend(ContextAliases earlier) {
+        if (earlier.deltas.size() > deltas.size()) {
+            return false;
+        }
+        for (int k = 0; k < earlier.deltas.size(); k++) {
+            VectorClock mine = deltas.get(k);
+            VectorClock theirs = earlier.deltas.get(k);
+            if (mine != theirs && !mine.equals(theirs)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Number of aliases, which is the counter of the latest one; 0 when there is none. */
     public int latest() {
         return deltas.size();

@@ -246,6 +246,14 @@ public final class Payload {
         return max;
     }
 
+    /**
+     * Whether the canonical text is at hand without reading anything: always for a payload that is
+     * not deferred, and for a deferred one once it has been read.
+     */
+    public boolean isRead() {
+        return json != null;
+    }
+
     /** The canonical JSON text. */
     public String json() {
         return text();
