@@ -80,6 +80,12 @@ final class CitusDialect extends PostgresDialect {
         writeRowWise(batch, h, sql, tenant);
     }
 
+    /** Separately: Citus plans each {@code INSERT ... SELECT} over arrays on the coordinator. */
+    @Override
+    boolean writeJournalWithConflicts(RowBatch journal, RowBatch conflicts, Handle h, Sql sql, String tenant) {
+        return false;
+    }
+
     @Override
     boolean optimisticPush() {
         return false;

@@ -44,6 +44,14 @@ abstract class Dialect {
     }
 
     /**
+     * Writes the rows of both batches, journal rows first, in one round trip if the dialect can;
+     * returns whether it did (else nothing was written).
+     */
+    boolean writeJournalWithConflicts(RowBatch journal, RowBatch conflicts, Handle h, Sql sql, String tenant) {
+        return false;
+    }
+
+    /**
      * A JDBC batch of the row-wise statement: the SQL file of {@code batch}'s name in the dialect's
      * folders, else the common one.
      */

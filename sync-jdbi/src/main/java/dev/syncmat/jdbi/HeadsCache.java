@@ -159,11 +159,12 @@ final class HeadsCache {
 
     /**
      * Keeps what a push writes of an object: its heads {@code ranked} from the winner down, the
-     * others as {@code written} to the row, where a head found in {@code read} (by op id, as read
-     * from the row before) with the same text is taken as parsed then, and its {@code aliases}.
+     * others as {@code written} to the row, where a head found in {@code read} (by op id, the row's
+     * other heads as read before, in rank order) with the same text is taken as parsed then, and
+     * its {@code aliases}.
      */
     void wrote(String tenant, String objectId, List<Op> ranked, StoredForms.OtherHeads written,
-               Map<String, StoredForms.StoredHead> read, ContextAliases aliases) {
+               List<StoredForms.StoredHead> read, ContextAliases aliases) {
         if (entries == null) {
             return;
         }
@@ -179,23 +180,30 @@ final class HeadsCache {
         // aliases or under aliases these extend (a stored head names none of the added ones).
         boolean sameAliases = prior.aliasesOrNone() == aliases;
         boolean keepOps = sameAliases || aliases.extend(prior.aliasesOrNone());
-        Map<String, Op> priorTemplates = new HashMap<>();
-        if (keepOps && prior.templates() != null) {
-            for (Op t : prior.templates()) {
-                priorTemplates.put(t.opId(), t);
+        List<Op> priorOps = keepOps ? prior.templates() : null;
+        // The prior entry's ops line up with the heads read when the read used that entry (the usual
+        // case); else they are found by op id.
+        boolean aligned = priorOps != null && prior.heads() == read;
+        Map<String, Op> priorById = new HashMap<>();
+        if (priorOps != null && !aligned) {
+            for (Op t : priorOps) {
+                priorById.put(t.opId(), t);
             }
         }
+        StoredForms.HeadFinder finder = new StoredForms.HeadFinder(read);
         List<StoredForms.StoredHead> heads = new ArrayList<>(texts.size());
         // The state's ops are expanded under the push's aliases, which these are or extend.
         List<Op> templates = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
             Op op = ranked.get(i + 1);
-            StoredForms.StoredHead h = read.get(op.opId());
+            int at = finder.find(op.opId());
+            StoredForms.StoredHead h = at < 0 ? null : read.get(at);
+            Op priorOp = aligned ? (at < 0 ? null : priorOps.get(at)) : priorById.get(op.opId());
             // A head written anew is parsed alone, exactly as the whole text would parse it.
             boolean sameText = h != null && texts.get(i).equals(h.text());
             StoredForms.StoredHead head = sameText ? h : StoredForms.parseOtherHeads("[" + texts.get(i) + "]").get(0);
             heads.add(head);
-            templates.add(template(priorTemplates.get(op.opId()), op, head, sameText));
+            templates.add(template(priorOp, op, head, sameText));
         }
         Entry e;
         if (aliases.latest() == 0) {

@@ -57,6 +57,26 @@ class PostgresDialect extends Dialect {
             return;
         }
         Update u = sql.update(h, "arrays/" + batch.statement()).bind("tenant", tenant);
+        bindArrays(u, batch, "");
+        u.execute();
+    }
+
+    /**
+     * Both in one statement ({@code arrays/journal_insert_with_conflicts}, a data-modifying
+     * {@code WITH}): a push that merges an op beside other heads writes a conflict record with it,
+     * and this saves that round trip. The conflicts' parameters are prefixed {@code c_}.
+     */
+    @Override
+    boolean writeJournalWithConflicts(RowBatch journal, RowBatch conflicts, Handle h, Sql sql, String tenant) {
+        Update u = sql.update(h, "arrays/journal_insert_with_conflicts").bind("tenant", tenant);
+        bindArrays(u, journal, "");
+        bindArrays(u, conflicts, "c_");
+        u.execute();
+        return true;
+    }
+
+    // One array parameter per column of batch, named prefix + the column's name.
+    private static void bindArrays(Update u, RowBatch batch, String prefix) {
         RowBatch.Column[] columns = batch.columns();
         for (int c = 0; c < columns.length; c++) {
             List<Object> values = new ArrayList<>(batch.size());
@@ -64,9 +84,8 @@ class PostgresDialect extends Dialect {
                 Object v = row[c];
                 values.add(columns[c].type() == RowBatch.Type.TIMESTAMP && v != null ? v.toString() : v);
             }
-            u.bindArray(columns[c].name(), columns[c].type().arrayElement, values);
+            u.bindArray(prefix + columns[c].name(), columns[c].type().arrayElement, values);
         }
-        u.execute();
     }
 
     @Override

@@ -253,7 +253,7 @@ final class PushWork {
                 Rows.StoredObject stored = before.get(id);
                 StoredForms.OtherHeads written = writes.objectRow(c.state(), c.aliases(), stored, c.changeSeq(), false);
                 // The next push beside these heads finds them parsed, if the database then holds what this wrote.
-                cache.wrote(tenant, id, c.state().headsByRank(), written, stored == null ? Map.of() : stored.storedHeads(),
+                cache.wrote(tenant, id, c.state().headsByRank(), written, stored == null ? List.of() : stored.storedHeads(),
                         c.aliases());
                 // The row replaces the grave of an object that was purged.
                 if (graves.containsKey(id)) {

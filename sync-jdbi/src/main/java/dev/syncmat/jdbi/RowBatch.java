@@ -88,6 +88,11 @@ final class RowBatch {
         rows.clear();
     }
 
+    /** Forgets the queued rows (written by other means). */
+    void clear() {
+        rows.clear();
+    }
+
     String statement() {
         return statement;
     }

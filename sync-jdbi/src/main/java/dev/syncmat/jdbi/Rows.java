@@ -37,10 +37,10 @@ final class Rows {
      * payload, a clock that is not JSON) has neither state nor view, and {@code unreadable} says why.
      */
     record StoredObject(String objectId, ObjectState state, MaterializedObject view, ContextAliases aliases,
-                        long changeSeq, String unreadable, Map<String, StoredForms.StoredHead> storedHeads) {
+                        long changeSeq, String unreadable, List<StoredForms.StoredHead> storedHeads) {
         StoredObject(String objectId, ObjectState state, MaterializedObject view, ContextAliases aliases, long changeSeq,
                      String unreadable) {
-            this(objectId, state, view, aliases, changeSeq, unreadable, Map.of());
+            this(objectId, state, view, aliases, changeSeq, unreadable, List.of());
         }
 
         /** Whether the row could be read back. */
@@ -354,14 +354,8 @@ final class Rows {
         VectorClock context = a.expand(r.view().context());
         ObjectState state = inline ? engine.fromHeads(r.objectId(), expanded, context)
                 : engine.fromRankedHeads(r.objectId(), expanded, context);
-        // Each other head as stored, for the next write of the row to copy its text.
-        Map<String, StoredForms.StoredHead> stored = new HashMap<>();
-        for (StoredForms.StoredHead head : others) {
-            if (head.text() != null) {
-                stored.put(head.opId(), head);
-            }
-        }
-        return new Built(new StoredObject(r.objectId(), state, r.view(), a, r.changeSeq(), null, stored),
+        // Each other head as stored (the list as read), for the next write of the row to copy its text.
+        return new Built(new StoredObject(r.objectId(), state, r.view(), a, r.changeSeq(), null, others),
                 templates != null ? templates : made);
     }
 

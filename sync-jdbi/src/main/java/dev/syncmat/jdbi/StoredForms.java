@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -128,9 +129,62 @@ final class StoredForms {
      */
     record OtherHeads(List<String> texts, String json) {
         /** The heads of {@code state} but its winner, a head found in {@code stored} keeping its stored text. */
-        static OtherHeads of(ObjectState state, Map<String, StoredHead> stored) {
+        static OtherHeads of(ObjectState state, List<StoredHead> stored) {
             List<String> texts = otherHeadTexts(state, stored);
             return new OtherHeads(texts, joinHeads(texts));
+        }
+    }
+
+    /**
+     * Finds, for heads asked for in rank order, the stored head of the same op id among
+     * {@code stored} (the row's heads as read, in rank order; only those with their text), and
+     * where: a push keeps the relative order of the heads it keeps, removing and adding a few, so a
+     * walk finds each kept head at or after the previous one found. An op id not found within the
+     * rest of the walk (a head this push added) costs one pass over it; after a few of those the
+     * finder looks op ids up in a map instead. Not thread-safe.
+     */
+    static final class HeadFinder {
+        private static final int WALKS = 4;
+        private final List<StoredHead> stored;
+        private int next;
+        private int misses;
+        private Map<String, Integer> byId;
+
+        HeadFinder(List<StoredHead> stored) {
+            this.stored = stored;
+        }
+
+        /** Where the stored head of {@code opId} is in the list, or -1 when there is none with its text. */
+        int find(String opId) {
+            if (byId != null) {
+                Integer i = byId.get(opId);
+                return i == null ? -1 : i;
+            }
+            for (int i = next; i < stored.size(); i++) {
+                StoredHead h = stored.get(i);
+                if (h.opId().equals(opId)) {
+                    if (h.text() == null) {
+                        return -1;
+                    }
+                    next = i + 1;
+                    return i;
+                }
+            }
+            if (++misses == WALKS) {
+                byId = new HashMap<>(2 * stored.size());
+                for (int i = 0; i < stored.size(); i++) {
+                    if (stored.get(i).text() != null) {
+                        byId.put(stored.get(i).opId(), i);
+                    }
+                }
+            }
+            return -1;
+        }
+
+        /** The stored head of {@code opId}, or null (see {@link #find}). */
+        StoredHead head(String opId) {
+            int i = find(opId);
+            return i < 0 ? null : stored.get(i);
         }
     }
 
@@ -140,16 +194,17 @@ final class StoredForms {
      * its text instead of being written again, since a push beside many heads changes one or two of
      * them. Empty when the winner is the only head.
      */
-    private static List<String> otherHeadTexts(ObjectState state, Map<String, StoredHead> stored) {
+    private static List<String> otherHeadTexts(ObjectState state, List<StoredHead> stored) {
         if (state.headCount() == 1) {
             return List.of();
         }
         List<Op> ranked = state.headsByRank();
         List<String> texts = new ArrayList<>(ranked.size() - 1);
+        HeadFinder finder = new HeadFinder(stored);
         for (int i = 1; i < ranked.size(); i++) {
             Op head = ranked.get(i);
-            StoredHead s = stored.get(head.opId());
-            texts.add(s != null && s.text() != null ? s.text() : SyncJson.write(g -> writeHead(g, head)));
+            StoredHead s = finder.head(head.opId());
+            texts.add(s != null ? s.text() : SyncJson.write(g -> writeHead(g, head)));
         }
         return texts;
     }

@@ -118,7 +118,7 @@ final class Writes {
         var w = state.winner();
         MaterializedObject before = stored == null ? null : stored.view();
         // A push copies the stored text of heads it keeps; a rebuild writes every head anew.
-        Map<String, StoredForms.StoredHead> storedHeads = stored == null || rewriteTags ? Map.of() : stored.storedHeads();
+        List<StoredForms.StoredHead> storedHeads = stored == null || rewriteTags ? List.of() : stored.storedHeads();
         StoredForms.OtherHeads others = StoredForms.OtherHeads.of(state, storedHeads);
         rewriteTags |= stored != null && !stored.readable();
         (stored == null ? objectInserts : objectUpdates).add(state.objectId(), w.objectType(),
@@ -169,8 +169,18 @@ final class Writes {
         conflictDeletes.add(objectId);
     }
 
-    /** Sends everything queued: the journal rows first (a push relies on it), deletes before inserts. */
+    /**
+     * Sends everything queued: the journal rows first (a push relies on it), deletes before inserts.
+     * With no conflict records to delete (a push), the new ones go with the journal rows where the
+     * dialect can write both in one round trip.
+     */
     void flush() {
+        boolean together = journal.size() > 0 && conflicts.size() > 0 && conflictDeletes.size() == 0
+                && sql.dialect().writeJournalWithConflicts(journal, conflicts, h, sql, tenant);
+        if (together) {
+            journal.clear();
+            conflicts.clear();
+        }
         for (RowBatch b : all()) {
             b.execute(h, sql, tenant);
         }
