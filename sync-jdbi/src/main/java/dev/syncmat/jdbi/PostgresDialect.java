@@ -8,6 +8,7 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * PostgreSQL: rows are written with one statement per table over column arrays; a push writes
@@ -57,26 +58,28 @@ class PostgresDialect extends Dialect {
             return;
         }
         Update u = sql.update(h, "arrays/" + batch.statement()).bind("tenant", tenant);
-        bindArrays(u, batch, "");
+        bindArrays(u, batch);
         u.execute();
     }
 
     /**
      * Both in one statement ({@code arrays/journal_insert_with_conflicts}, a data-modifying
      * {@code WITH}): a push that merges an op beside other heads writes a conflict record with it,
-     * and this saves that round trip. The conflicts' parameters are prefixed {@code c_}.
+     * and this saves that round trip. The two statements' parameters have distinct names.
      */
     @Override
     boolean writeJournalWithConflicts(RowBatch journal, RowBatch conflicts, Handle h, Sql sql, String tenant) {
-        Update u = sql.update(h, "arrays/journal_insert_with_conflicts").bind("tenant", tenant);
-        bindArrays(u, journal, "");
-        bindArrays(u, conflicts, "c_");
+        String text = sql.compose("arrays/journal_insert_with_conflicts", Map.of(
+                "journal", List.of("arrays/" + journal.statement()), "conflicts", List.of("arrays/" + conflicts.statement())));
+        Update u = sql.updateText(h, text).bind("tenant", tenant);
+        bindArrays(u, journal);
+        bindArrays(u, conflicts);
         u.execute();
         return true;
     }
 
-    // One array parameter per column of batch, named prefix + the column's name.
-    private static void bindArrays(Update u, RowBatch batch, String prefix) {
+    // One array parameter per column of batch, named as the column.
+    private static void bindArrays(Update u, RowBatch batch) {
         RowBatch.Column[] columns = batch.columns();
         for (int c = 0; c < columns.length; c++) {
             List<Object> values = new ArrayList<>(batch.size());
@@ -84,7 +87,7 @@ class PostgresDialect extends Dialect {
                 Object v = row[c];
                 values.add(columns[c].type() == RowBatch.Type.TIMESTAMP && v != null ? v.toString() : v);
             }
-            u.bindArray(prefix + columns[c].name(), columns[c].type().arrayElement, values);
+            u.bindArray(columns[c].name(), columns[c].type().arrayElement, values);
         }
     }
 

@@ -114,6 +114,11 @@ final class Sql {
         return h.createUpdate(text(name)).configure(SqlStatements.class, Sql::plain);
     }
 
+    /** An update of the given text (e.g. one {@link #compose}d). */
+    Update updateText(Handle h, String sql) {
+        return h.createUpdate(sql).configure(SqlStatements.class, Sql::plain);
+    }
+
     PreparedBatch batch(Handle h, String name) {
         return h.prepareBatch(text(name)).configure(SqlStatements.class, Sql::plain);
     }

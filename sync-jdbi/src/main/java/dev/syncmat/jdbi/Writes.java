@@ -32,8 +32,8 @@ final class Writes {
     private final RowBatch journal = new RowBatch("journal_insert", int8("journalSeq"), text("opId"), text("objectId"),
             text("objectType"), bool("isDelete"), text("clock"), text("payload"), text("tags"), text("clientTimestamp"),
             timestamp("receivedAt"));
-    private final RowBatch conflicts = new RowBatch("conflicts_insert", int8("journalSeq"), text("winnerOpId"),
-            text("loserOpId"), text("objectId"), text("objectType"), text("reason"), timestamp("createdAt"), int4("metHeads"));
+    private final RowBatch conflicts = new RowBatch("conflicts_insert", int8("conflictJournalSeq"), text("winnerOpId"),
+            text("loserOpId"), text("conflictObjectId"), text("conflictObjectType"), text("reason"), timestamp("createdAt"), int4("metHeads"));
     private final RowBatch objectInserts = objectBatch("objects_insert");
     private final RowBatch objectUpdates;
     private final RowBatch tagDeletes = new RowBatch("tags_delete", text("objectId"));
