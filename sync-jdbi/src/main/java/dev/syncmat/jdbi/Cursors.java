@@ -5,8 +5,6 @@ import org.jdbi.v3.core.Handle;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
@@ -142,7 +140,7 @@ final class Cursors {
     }
 
     private static long opFingerprint(String opId) {
-        return opId == null ? 0 : ByteBuffer.wrap(sha256(opId.getBytes(StandardCharsets.UTF_8))).getLong();
+        return opId == null ? 0 : ByteBuffer.wrap(Sha256.of(opId)).getLong();
     }
 
     private static byte[] tenantFingerprint(String tenantId) {
@@ -150,15 +148,7 @@ final class Cursors {
         byte[] tenant = tenantId.getBytes(StandardCharsets.UTF_8);
         byte[] all = Arrays.copyOf(prefix, prefix.length + tenant.length);
         System.arraycopy(tenant, 0, all, prefix.length, tenant.length);
-        return Arrays.copyOf(sha256(all), 8);
-    }
-
-    private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return Arrays.copyOf(Sha256.of(all), 8);
     }
 
     private static String abbreviate(String s) {

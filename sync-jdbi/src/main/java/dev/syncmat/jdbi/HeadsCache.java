@@ -7,9 +7,6 @@ import dev.syncmat.core.op.Op;
 import dev.syncmat.core.op.OpKind;
 import dev.syncmat.core.op.Payload;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -310,11 +307,7 @@ final class HeadsCache {
         if (text == null) {
             return null;
         }
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        return HexFormat.of().formatHex(Sha256.of(text));
     }
 
     /** The hash the database gives an object's alias rows: of {@code "k:clock"} for each, in order, a newline between. */

@@ -8,9 +8,6 @@ import dev.syncmat.core.op.Op;
 import dev.syncmat.core.op.OpKind;
 import dev.syncmat.core.op.Payload;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -77,12 +74,7 @@ public record ImportedObject(String objectId, String objectType, List<String> ta
         if (Limits.codePointLength(objectId) <= READABLE_ID_LENGTH) {
             return Op.IMPORT_ACTOR + ":" + objectId;
         }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(objectId.getBytes(StandardCharsets.UTF_8));
-            return Op.IMPORT_ACTOR + "#" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        return Op.IMPORT_ACTOR + "#" + Base64.getUrlEncoder().withoutPadding().encodeToString(Sha256.of(objectId));
     }
 
     /** The clock of every import op: the import actor's first event, concurrent with every client's op. */

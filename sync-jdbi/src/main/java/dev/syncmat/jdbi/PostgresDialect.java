@@ -127,28 +127,20 @@ class PostgresDialect extends Dialect {
      */
     @Override
     Runnable limitWaits(Handle h, long lockWaitMillis, long statementMillis, boolean keyed) {
-        if (keyed) {
-            String[] previous = h.createQuery("SELECT current_setting('lock_timeout'), current_setting('statement_timeout'), "
-                            + "current_setting('plan_cache_mode'), set_config('lock_timeout', :lock, true), "
-                            + "set_config('statement_timeout', :statement, true), "
-                            + "set_config('plan_cache_mode', 'force_generic_plan', true)")
-                    .configure(SqlStatements.class, Sql::plain)
-                    .bind("lock", lockWaitMillis + "ms").bind("statement", statementMillis + "ms")
-                    .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}).one();
-            return () -> h.createQuery("SELECT set_config('lock_timeout', :lock, true), "
-                            + "set_config('statement_timeout', :statement, true), set_config('plan_cache_mode', :plans, true)")
-                    .configure(SqlStatements.class, Sql::plain)
-                    .bind("lock", previous[0]).bind("statement", previous[1]).bind("plans", previous[2])
-                    .map((rs, ctx) -> 1).one();
-        }
+        // plan_cache_mode is set to what it is unless the work is keyed, so one statement serves both.
         String[] previous = h.createQuery("SELECT current_setting('lock_timeout'), current_setting('statement_timeout'), "
-                        + "set_config('lock_timeout', :lock, true), set_config('statement_timeout', :statement, true)")
+                        + "current_setting('plan_cache_mode'), set_config('lock_timeout', :lock, true), "
+                        + "set_config('statement_timeout', :statement, true), "
+                        + "set_config('plan_cache_mode', COALESCE(:plans, current_setting('plan_cache_mode')), true)")
                 .configure(SqlStatements.class, Sql::plain)
                 .bind("lock", lockWaitMillis + "ms").bind("statement", statementMillis + "ms")
-                .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)}).one();
-        return () -> h.createQuery("SELECT set_config('lock_timeout', :lock, true), set_config('statement_timeout', :statement, true)")
+                .bind("plans", keyed ? "force_generic_plan" : null)
+                .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}).one();
+        return () -> h.createQuery("SELECT set_config('lock_timeout', :lock, true), "
+                        + "set_config('statement_timeout', :statement, true), set_config('plan_cache_mode', :plans, true)")
                 .configure(SqlStatements.class, Sql::plain)
-                .bind("lock", previous[0]).bind("statement", previous[1]).map((rs, ctx) -> 1).one();
+                .bind("lock", previous[0]).bind("statement", previous[1]).bind("plans", previous[2])
+                .map((rs, ctx) -> 1).one();
     }
 
     /** {@code pg_notify} inside the push's transaction: PostgreSQL delivers it only if and when it commits. */

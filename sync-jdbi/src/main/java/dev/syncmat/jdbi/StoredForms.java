@@ -15,9 +15,6 @@ import dev.syncmat.core.op.Op;
 import dev.syncmat.core.op.OpKind;
 import dev.syncmat.core.op.Payload;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,9 +31,10 @@ import java.util.TreeMap;
  * payloads, each as {@code [opId, objectType, kind, clock, tags(, timestamp)(, digest)]}, from the
  * best down in rank order (an update's payload is read from its journal row, by op id, when a merge
  * needs it), so that the row's size and the write of every push do not depend on payload sizes.
- * An update's digest ({@link #digest}; heads written before digests were kept have none) names the payload the head was merged with, so
- * that a payload read from the journal can be checked against it and one kept in memory can be
- * used while the row's heads are unchanged ({@link HeadsCache}).
+ * An update's digest ({@link #digest}; heads written before digests were kept have none) names
+ * the payload the head was merged with, so that a payload read from the journal can be checked
+ * against it and one kept in memory can be used while the row's heads are unchanged
+ * ({@link HeadsCache}).
  * Rows written before 0.1.0 hold each payload inline, as a JSON <em>string</em> of the canonical
  * text; they are read as they are and rewritten by the object's next change. Everything here reads
  * what the store itself wrote, so it trusts its input.
@@ -252,12 +250,7 @@ final class StoredForms {
      * timestamp never starts with {@code #}, so the two optional strings of a head are told apart.
      */
     static String digest(String canonicalJson) {
-        try {
-            byte[] sha = MessageDigest.getInstance("SHA-256").digest(canonicalJson.getBytes(StandardCharsets.UTF_8));
-            return "#" + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(sha, 8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        return "#" + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(Sha256.of(canonicalJson), 8));
     }
 
     /**

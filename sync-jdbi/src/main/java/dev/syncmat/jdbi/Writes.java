@@ -10,7 +10,6 @@ import org.jdbi.v3.core.Handle;
 
 import java.time.OffsetDateTime;
 import java.util.List;
-import java.util.Map;
 
 import static dev.syncmat.jdbi.RowBatch.bool;
 import static dev.syncmat.jdbi.RowBatch.int4;
@@ -32,8 +31,10 @@ final class Writes {
     private final RowBatch journal = new RowBatch("journal_insert", int8("journalSeq"), text("opId"), text("objectId"),
             text("objectType"), bool("isDelete"), text("clock"), text("payload"), text("tags"), text("clientTimestamp"),
             timestamp("receivedAt"));
+    // Named apart from the journal's columns, so that both can go in one statement (writeJournalWithConflicts).
     private final RowBatch conflicts = new RowBatch("conflicts_insert", int8("conflictJournalSeq"), text("winnerOpId"),
-            text("loserOpId"), text("conflictObjectId"), text("conflictObjectType"), text("reason"), timestamp("createdAt"), int4("metHeads"));
+            text("loserOpId"), text("conflictObjectId"), text("conflictObjectType"), text("reason"),
+            timestamp("createdAt"), int4("metHeads"));
     private final RowBatch objectInserts = objectBatch("objects_insert");
     private final RowBatch objectUpdates;
     private final RowBatch tagDeletes = new RowBatch("tags_delete", text("objectId"));

@@ -80,7 +80,7 @@ public final class ContextAliases {
     }
 
     /**
-     * Whether these are {@code earlier} with none or more aliases added after its latest: then a
+     * Whether these are {@code earlier} with zero or more aliases added after its latest: then a
      * clock naming one of {@code earlier}'s aliases expands the same under both.
      */
     public boolean extend(ContextAliases earlier) {
