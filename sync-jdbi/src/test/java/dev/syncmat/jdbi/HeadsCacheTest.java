@@ -70,6 +70,12 @@ class HeadsCacheTest {
                 aliases.expand(o.context()), o.winnerOpId(), o.heads());
     }
 
+    /** The stored other heads of "o", as the row holds them. */
+    private static String otherHeads(TestDatabases.Database db) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT other_heads FROM sync_objects WHERE tenant_id = :t AND object_id = 'o'")
+                .bind("t", T).mapTo(String.class).one());
+    }
+
     @StoreTesting.OnBothDatabases
     void pushesBesideManyHeadsWriteWhatAStoreWithoutTheCacheWrites(TestDatabases.Kind kind) {
         TestDatabases.Database cachedDb = TestDatabases.create(kind);
@@ -242,8 +248,7 @@ class HeadsCacheTest {
         List<Op> all = new ArrayList<>(concurrent());
         store.push(T, all);
         // The form of heads before digests were kept: the same arrays without their last string.
-        String heads = db.jdbi().withHandle(h -> h.createQuery(
-                "SELECT other_heads FROM sync_objects WHERE tenant_id = :t AND object_id = 'o'").bind("t", T).mapTo(String.class).one());
+        String heads = otherHeads(db);
         String old = heads.replaceAll(",\"#[A-Za-z0-9_-]{11}\"]", "]");
         assertThat(old).doesNotContain("\"#").hasSizeLessThan(heads.length() - 14 * (HEADS - 2));
         db.jdbi().useHandle(h -> h.createUpdate("UPDATE sync_objects SET other_heads = :heads WHERE tenant_id = :t AND object_id = 'o'")
@@ -257,8 +262,7 @@ class HeadsCacheTest {
         assertThat(served(db, fresh, "o")).isEqualTo(model(all, "o"));
         assertThat(fresh.replay(T, ReplayOptions.verify()).consistent()).isTrue();
         // The heads left as they were are still without digests; the new ones have theirs.
-        String now = db.jdbi().withHandle(h -> h.createQuery(
-                "SELECT other_heads FROM sync_objects WHERE tenant_id = :t AND object_id = 'o'").bind("t", T).mapTo(String.class).one());
+        String now = otherHeads(db);
         String at = "\"2026-11-24T10:00:00Z\"";
         assertThat(now).contains("[\"o-w2-1\",\"note\",\"update\",{\"w2\":1},[]," + at + "]")
                 .contains("[\"o-w31-2\",\"note\",\"update\",{\"w31\":2},[]," + at + ",\"#");
